@@ -1,0 +1,39 @@
+// Builds the HTTP API: one encapsulated fastify plugin per service, zod schemas that
+// validate, type and document each route (OpenAPI at /docs).
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import './route-config.js';
+import { useErrorDialect } from './errors.js';
+import { healthRoutes, type ReadinessCheck } from './health.js';
+
+export interface AppDependencies {
+  readiness: ReadinessCheck[];
+  logger?: boolean;
+}
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: (request) => {
+      const given = request.headers['x-openstack-request-id'];
+      return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
+    },
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-openstack-request-id', request.id);
+  });
+  await app.register(swagger, {
+    openapi: { info: { title: 'strata', description: 'OpenStack-compatible image and VM lifecycle API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  useErrorDialect(app, 'keystone');
+  await app.register(healthRoutes, { checks: deps.readiness });
+  return app;
+}

@@ -1,0 +1,37 @@
+// Where each piece of local state lives, derived from the config in one place.
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { StrataConfig } from './schema.js';
+
+export interface DataPaths {
+  root: string;
+  events: string;
+  temporalDb: string;
+  readModels: string;
+  images: string;
+  hosts: string;
+  volumes: string;
+  logs: string;
+}
+
+export function dataPaths(config: StrataConfig): DataPaths {
+  const root = resolve(config.dataDir);
+  return {
+    root,
+    events: resolve(config.eventStore.sqlitePath ?? `${root}/events.db`),
+    temporalDb: `${root}/temporal.db`,
+    readModels: `${root}/read-models`,
+    images: `${root}/images`,
+    hosts: `${root}/hosts`,
+    volumes: `${root}/volumes`,
+    logs: `${root}/logs`,
+  };
+}
+
+export function computeHostName(config: StrataConfig): string {
+  return config.compute.host ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+export function apiBaseUrl(config: StrataConfig): string {
+  return config.api.publicUrl?.replace(/\/$/, '') ?? `http://${config.api.host}:${config.api.port}`;
+}

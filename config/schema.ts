@@ -1,0 +1,122 @@
+// strata's configuration: one zod schema validates the YAML file and the STRATA_*
+// environment overrides, supplies every default, and types the result.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positive = z.coerce.number().positive();
+const flag = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const lowered = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
+  if (['false', '0', 'no', 'off'].includes(lowered)) return false;
+  return value;
+}, z.boolean());
+const loopbackOrHost = z.string().min(1);
+
+export const configSchema = z
+  .object({
+    /** Where every piece of state lives unless a more specific path is set. */
+    dataDir: z.string().min(1).default('data'),
+    api: z
+      .object({
+        host: loopbackOrHost.default('127.0.0.1'),
+        port: port.default(8770),
+        /** Base URL clients reach the API at (catalog endpoints); defaults to http://host:port. */
+        publicUrl: z.url().optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8770 }),
+    temporal: z
+      .object({
+        /** host:port of an existing Temporal frontend. Unset: `strata up` starts a dev server. */
+        address: z.string().min(1).optional(),
+        namespace: z.string().min(1).default('default'),
+        devServer: z
+          .object({
+            port: port.default(7233),
+            uiPort: port.default(8233),
+            /** Path of the `temporal` CLI; default: TEMPORAL_CLI, .tools/venv/bin/temporal, then PATH. */
+            cli: z.string().min(1).optional(),
+          })
+          .strict()
+          .default({ port: 7233, uiPort: 8233 }),
+      })
+      .strict()
+      .default({ namespace: 'default', devServer: { port: 7233, uiPort: 8233 } }),
+    eventStore: z
+      .object({
+        adapter: z.enum(['sqlite', 'kurrentdb']).default('sqlite'),
+        /** SQLite file; default <dataDir>/events.db. */
+        sqlitePath: z.string().min(1).optional(),
+        kurrentdbConnectionString: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ adapter: 'sqlite' }),
+    identity: z
+      .object({
+        adminUser: z.string().min(1).default('admin'),
+        adminPassword: z.string().min(8).default('strata-admin-pw'),
+        adminProject: z.string().min(1).default('admin'),
+        region: z.string().min(1).default('RegionOne'),
+        tokenTtlSeconds: positive.default(3600),
+      })
+      .strict()
+      .default({
+        adminUser: 'admin',
+        adminPassword: 'strata-admin-pw',
+        adminProject: 'admin',
+        region: 'RegionOne',
+        tokenTtlSeconds: 3600,
+      }),
+    compute: z
+      .object({
+        /** Name of this machine's compute host; default: the OS hostname. */
+        host: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').optional(),
+        availabilityZone: z.string().min(1).default('nova'),
+        accelerator: z.enum(['auto', 'kvm', 'tcg']).default('auto'),
+        ovmfCode: z.string().min(1).default('/usr/share/OVMF/OVMF_CODE.fd'),
+        ovmfVars: z.string().min(1).default('/usr/share/OVMF/OVMF_VARS.fd'),
+        cpuAllocationRatio: positive.default(4),
+        ramAllocationRatio: positive.default(1.5),
+        diskAllocationRatio: positive.default(1),
+      })
+      .strict()
+      .default({
+        availabilityZone: 'nova',
+        accelerator: 'auto',
+        ovmfCode: '/usr/share/OVMF/OVMF_CODE.fd',
+        ovmfVars: '/usr/share/OVMF/OVMF_VARS.fd',
+        cpuAllocationRatio: 4,
+        ramAllocationRatio: 1.5,
+        diskAllocationRatio: 1,
+      }),
+    storage: z
+      .object({
+        node: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('storage1'),
+        /** Address tgtd listens on (Cinder's my_block_storage_ip). */
+        address: loopbackOrHost.default('127.0.0.1'),
+        iscsiPort: port.default(3260),
+      })
+      .strict()
+      .default({ node: 'storage1', address: '127.0.0.1', iscsiPort: 3260 }),
+    images: z
+      .object({
+        imageSizeCapBytes: positive.default(1024 ** 4),
+        userStorageQuotaBytes: z.coerce.number().min(0).default(0),
+        showImageDirectUrl: flag.default(false),
+      })
+      .strict()
+      .default({ imageSizeCapBytes: 1024 ** 4, userStorageQuotaBytes: 0, showImageDirectUrl: false }),
+    policy: z
+      .object({
+        /** policy.yaml / policy.json overriding the built-in defaults. */
+        file: z.string().min(1).optional(),
+        propertyProtectionFile: z.string().min(1).optional(),
+        propertyProtectionRuleFormat: z.enum(['roles', 'policies']).default('roles'),
+      })
+      .strict()
+      .default({ propertyProtectionRuleFormat: 'roles' }),
+  })
+  .strict();
+
+export type StrataConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,7 @@
+// Every event type strata records, with the schema its data must satisfy. Each aggregate
+// adds its events here; the event store refuses anything not listed.
+import { EventSchemaRegistry } from '../eventstore/schemas.js';
+
+export function strataEventSchemas(): EventSchemaRegistry {
+  return new EventSchemaRegistry({});
+}

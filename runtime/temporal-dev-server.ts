@@ -1,0 +1,63 @@
+// Runs `temporal server start-dev` as a child process for one-machine set-ups and tests:
+// bound to loopback, persistent when given a db file, with strata's search attributes.
+import { Connection } from '@temporalio/client';
+import type { ChildProcess } from 'node:child_process';
+import { searchAttributes } from '../workflows/search-attributes.js';
+import type { Supervisor } from './supervisor.js';
+import { waitUntil } from './wait.js';
+
+export interface DevServerOptions {
+  cli: string;
+  ip: string;
+  port: number;
+  uiPort: number;
+  /** Persistent state; omitted = in-memory (tests). */
+  dbFile?: string;
+  /** Serve the web UI (default true). */
+  ui?: boolean;
+  namespace: string;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  pid: number;
+}
+
+export function devServerArgs(options: DevServerOptions): string[] {
+  const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port)];
+  if (options.ui === false) args.push('--headless');
+  else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  args.push('--log-level', 'warn');
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  for (const key of Object.values(searchAttributes)) args.push('--search-attribute', `${key.name}=Keyword`);
+  return args;
+}
+
+/** Resolves once the frontend answers and the namespace exists. */
+export async function waitForTemporal(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    `Temporal at ${address} (namespace ${namespace})`,
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}
+
+export async function startDevServer(supervisor: Supervisor, options: DevServerOptions): Promise<DevServer> {
+  const child: ChildProcess = supervisor.spawn('temporal', options.cli, devServerArgs(options));
+  const address = `${options.ip}:${options.port}`;
+  await waitForTemporal(address, options.namespace, 60_000);
+  if (options.ui !== false) await waitUntil(`Temporal UI on port ${options.uiPort}`, async () => (await fetch(`http://${options.ip}:${options.uiPort}/`)).ok, {
+    timeoutMs: 30_000,
+  });
+  return { address, uiUrl: `http://${options.ip}:${options.uiPort}`, pid: child.pid ?? -1 };
+}
