@@ -6,11 +6,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import './route-config.js';
+import { authPlugin } from './auth.js';
 import { useErrorDialect } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { identityService } from './identity/index.js';
+import type { ApiServices } from './services.js';
 
 export interface AppDependencies {
   readiness: ReadinessCheck[];
+  /** The OpenStack services; without them only health and docs are served. */
+  services?: ApiServices;
   logger?: boolean;
 }
 
@@ -35,5 +40,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   useErrorDialect(app, 'keystone');
   await app.register(healthRoutes, { checks: deps.readiness });
+  const { services } = deps;
+  if (services) {
+    await app.register(authPlugin, { tokens: services.tokens, enforcer: services.enforcer });
+    await app.register(identityService, { prefix: '/identity', ...services.identity });
+  }
   return app;
 }

@@ -4,6 +4,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
+import { DomainError, type DomainErrorKind } from '../domain/decider.js';
+import { PolicyForbiddenError } from '../domain/policy/errors.js';
+import { WrongExpectedRevisionError } from '../eventstore/port.js';
 
 export type ErrorDialect = 'keystone' | 'nova' | 'glance';
 
@@ -44,8 +47,22 @@ export function errorBody(dialect: ErrorDialect, statusCode: number, message: st
   }
 }
 
+const statusOfDomainError: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported: 415,
+};
+
 function describe(error: FastifyError): { statusCode: number; message: string } {
   if (error instanceof HttpError) return { statusCode: error.statusCode, message: error.message };
+  if (error instanceof DomainError) return { statusCode: statusOfDomainError[error.kind], message: error.message };
+  if (error instanceof PolicyForbiddenError) return { statusCode: 403, message: error.message };
+  if (error instanceof WrongExpectedRevisionError) return { statusCode: 409, message: 'The resource was changed by another request; retry.' };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
     const details = error.validation.map((issue) => `${where}${issue.instancePath.replace(/\//g, '.')}: ${issue.message ?? 'invalid'}`);

@@ -7,7 +7,7 @@ export interface DataPaths {
   root: string;
   events: string;
   temporalDb: string;
-  readModels: string;
+  readModel: string;
   images: string;
   hosts: string;
   volumes: string;
@@ -20,7 +20,7 @@ export function dataPaths(config: StrataConfig): DataPaths {
     root,
     events: resolve(config.eventStore.sqlitePath ?? `${root}/events.db`),
     temporalDb: `${root}/temporal.db`,
-    readModels: `${root}/read-models`,
+    readModel: `${root}/read-model.db`,
     images: `${root}/images`,
     hosts: `${root}/hosts`,
     volumes: `${root}/volumes`,

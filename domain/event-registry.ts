@@ -1,7 +1,8 @@
 // Every event type strata records, with the schema its data must satisfy. Each aggregate
 // adds its events here; the event store refuses anything not listed.
 import { EventSchemaRegistry } from '../eventstore/schemas.js';
+import { identityEventSchemas } from './identity/events.js';
 
 export function strataEventSchemas(): EventSchemaRegistry {
-  return new EventSchemaRegistry({});
+  return new EventSchemaRegistry({ ...identityEventSchemas });
 }

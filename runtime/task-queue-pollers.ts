@@ -1,7 +1,10 @@
 // A worker is ready when Temporal sees it polling its task queue.
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { waitUntil } from './wait.js';
+
+// The proto package is CommonJS: its namespaces come through the default export.
+const { TaskQueueType } = proto.temporal.api.enums.v1;
 
 export type PollerKind = 'workflow' | 'activity';
 
@@ -20,10 +23,7 @@ export async function waitForPollers(
         const { pollers } = await connection.workflowService.describeTaskQueue({
           namespace,
           taskQueue: { name: taskQueue },
-          taskQueueType:
-            kind === 'workflow'
-              ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
-              : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          taskQueueType: kind === 'workflow' ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
         });
         return (pollers ?? []).length > 0;
       },
