@@ -11,5 +11,8 @@ import { userRoutes } from './users.js';
 
 export const identityService: FastifyPluginAsyncZod<IdentityRouteOptions> = async (app, options) => {
   useErrorDialect(app, 'keystone');
-  for (const routes of [discoveryRoutes, tokenRoutes, projectRoutes, userRoutes, roleRoutes]) await app.register(routes, options);
+  const { base, apiBase, region, tokens, directory, queries } = options;
+  for (const routes of [discoveryRoutes, tokenRoutes, projectRoutes, userRoutes, roleRoutes]) {
+    await app.register(routes, { base, apiBase, region, tokens, directory, queries });
+  }
 };

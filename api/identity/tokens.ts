@@ -48,7 +48,11 @@ export const tokenRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (a
 
   app.get(
     '/v3/auth/tokens',
-    { schema: { summary: 'Validate a token', headers: subjectHeaders, querystring: z.object({ nocatalog: z.string().optional() }) }, config: { policy: 'identity:validate_token' } },
+    {
+      schema: { summary: 'Validate a token', headers: subjectHeaders, querystring: z.object({ nocatalog: z.string().optional() }) },
+      config: { policy: 'identity:validate_token' },
+      exposeHeadRoute: false,
+    },
     async (request) => {
       const subject = await tokens.validate(request.headers['x-subject-token']);
       request.authorize({ 'target.token.user_id': subject?.userId ?? null });
