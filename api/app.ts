@@ -19,6 +19,20 @@ export interface AppDependencies {
   logger?: boolean;
 }
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** The declared policy action; undefined means the route forgot to declare one. */
+  policy: string | null | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, with its declared policy action (for the route-table test). */
+    routeTable: RouteEntry[];
+  }
+}
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
@@ -28,6 +42,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    // The API documentation (OpenAPI JSON and its UI) is public by design.
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, policy: null };
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, policy: route.config?.policy });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {

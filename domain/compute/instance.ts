@@ -1,0 +1,159 @@
+// An instance (Nova's server): requested through the API, then moved by its launch
+// workflow through Nova's vm_state × task_state, one event per step.
+import { z } from 'zod';
+import type { Decider } from '../decider.js';
+import { DomainError } from '../decider.js';
+import { flavorSchema } from './flavor.js';
+
+export const imageSnapshotSchema = z.object({
+  id: z.uuid(),
+  name: z.string().nullable(),
+  diskFormat: z.string(),
+  size: z.number().int().min(0),
+  /** sha512 of the data, verified by the host cache; md5 `checksum` when absent. */
+  osHashValue: z.string().nullable(),
+  checksum: z.string().nullable(),
+  minDiskGb: z.number().int().min(0),
+  minRamMb: z.number().int().min(0),
+  properties: z.record(z.string(), z.string()),
+});
+export type ImageSnapshot = z.infer<typeof imageSnapshotSchema>;
+
+const faultSchema = z.object({
+  code: z.number().int(),
+  message: z.string().max(4096),
+  /** The launch step that failed, e.g. `schedule`, `ensureImageCached`, `startVm`. */
+  step: z.string(),
+  host: z.string().nullable(),
+  attempt: z.number().int().min(1),
+  created: z.string(),
+});
+export type InstanceFault = z.infer<typeof faultSchema>;
+
+export const instanceEventSchemas = {
+  'InstanceRequested.v1': z.object({
+    instanceId: z.uuid(),
+    name: z.string().min(1).max(255),
+    projectId: z.string(),
+    userId: z.string(),
+    flavor: flavorSchema,
+    image: imageSnapshotSchema,
+    /** Zone the caller asked for, and a host an admin forced (`AZ:HOST`). */
+    availabilityZone: z.string().nullable(),
+    forcedHost: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    createdAt: z.string(),
+  }),
+  'InstanceScheduled.v1': z.object({ host: z.string(), availabilityZone: z.string(), attempt: z.number().int().min(1) }),
+  'RootDiskCreated.v1': z.object({ path: z.string(), sizeGb: z.number().int().min(0), baseImage: z.string() }),
+  'EphemeralDiskCreated.v1': z.object({ path: z.string(), sizeGb: z.number().int().min(1), encrypted: z.boolean() }),
+  'InstanceSpawning.v1': z.object({ host: z.string() }),
+  'VmStarted.v1': z.object({ pid: z.number().int().min(1) }),
+  'InstanceBooted.v1': z.object({ launchedAt: z.string() }),
+  'InstanceLaunchFailed.v1': faultSchema,
+} as const;
+
+type Schemas = typeof instanceEventSchemas;
+export type InstanceEvent = { [Type in keyof Schemas]: { type: Type; data: z.infer<Schemas[Type]> } }[keyof Schemas];
+export type InstanceRequest = z.infer<Schemas['InstanceRequested.v1']>;
+
+export type VmState = 'building' | 'active' | 'stopped' | 'error' | 'deleted';
+export type TaskState = 'scheduling' | 'block_device_mapping' | 'spawning' | 'image_snapshot' | 'image_pending_upload' | 'image_uploading' | 'deleting';
+
+/** Nova's power_state values. */
+export const PowerState = { NOSTATE: 0, RUNNING: 1, SHUTDOWN: 4 } as const;
+
+export interface InstanceState {
+  request: InstanceRequest | null;
+  vmState: VmState | null;
+  taskState: TaskState | null;
+  powerState: number;
+  host: string | null;
+  availabilityZone: string | null;
+  attempt: number;
+  rootDisk: string | null;
+  ephemeralDisk: string | null;
+  pid: number | null;
+  fault: InstanceFault | null;
+  launchedAt: string | null;
+  updatedAt: string | null;
+}
+
+/** The API status Nova derives from vm_state (task_state only refines it). */
+export function serverStatus(state: Pick<InstanceState, 'vmState'>): 'BUILD' | 'ACTIVE' | 'SHUTOFF' | 'ERROR' | 'DELETED' | 'UNKNOWN' {
+  switch (state.vmState) {
+    case 'building':
+      return 'BUILD';
+    case 'active':
+      return 'ACTIVE';
+    case 'stopped':
+      return 'SHUTOFF';
+    case 'error':
+      return 'ERROR';
+    case 'deleted':
+      return 'DELETED';
+    default:
+      return 'UNKNOWN';
+  }
+}
+
+export type InstanceCommand =
+  | { kind: 'request'; request: InstanceRequest }
+  | { kind: 'record'; event: Exclude<InstanceEvent, { type: 'InstanceRequested.v1' }> };
+
+export function instanceStream(instanceId: string): string {
+  return `instance-${instanceId}`;
+}
+
+function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
+  switch (event.type) {
+    case 'InstanceRequested.v1':
+      return { ...state, request: event.data, vmState: 'building', taskState: 'scheduling', updatedAt: event.data.createdAt };
+    case 'InstanceScheduled.v1':
+      return { ...state, host: event.data.host, availabilityZone: event.data.availabilityZone, attempt: event.data.attempt, taskState: 'block_device_mapping', fault: null };
+    case 'RootDiskCreated.v1':
+      return { ...state, rootDisk: event.data.path };
+    case 'EphemeralDiskCreated.v1':
+      return { ...state, ephemeralDisk: event.data.path };
+    case 'InstanceSpawning.v1':
+      return { ...state, taskState: 'spawning' };
+    case 'VmStarted.v1':
+      return { ...state, pid: event.data.pid };
+    case 'InstanceBooted.v1':
+      return { ...state, vmState: 'active', taskState: null, powerState: PowerState.RUNNING, launchedAt: event.data.launchedAt, updatedAt: event.data.launchedAt };
+    case 'InstanceLaunchFailed.v1':
+      return { ...state, vmState: 'error', taskState: null, powerState: PowerState.NOSTATE, pid: null, fault: event.data, updatedAt: event.data.created };
+  }
+}
+
+function decide(command: InstanceCommand, state: InstanceState): InstanceEvent[] {
+  if (command.kind === 'request') {
+    if (state.request) throw new DomainError('conflict', `Instance ${command.request.instanceId} already exists.`);
+    return [{ type: 'InstanceRequested.v1', data: command.request }];
+  }
+  if (!state.request) throw new DomainError('not_found', 'Instance could not be found.');
+  if (state.vmState !== 'building') {
+    throw new DomainError('conflict', `Cannot record ${command.event.type} while the instance is ${state.vmState ?? 'unknown'}.`);
+  }
+  return [command.event];
+}
+
+export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEvent> = {
+  initialState: () => ({
+    request: null,
+    vmState: null,
+    taskState: null,
+    powerState: PowerState.NOSTATE,
+    host: null,
+    availabilityZone: null,
+    attempt: 0,
+    rootDisk: null,
+    ephemeralDisk: null,
+    pid: null,
+    fault: null,
+    launchedAt: null,
+    updatedAt: null,
+  }),
+  evolve,
+  decide,
+};
