@@ -6,7 +6,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, type DomainErrorKind } from '../domain/decider.js';
 import { PolicyForbiddenError } from '../domain/policy/errors.js';
-import { WrongExpectedRevisionError } from '../eventstore/port.js';
+import { EventIdConflictError, WrongExpectedRevisionError } from '../eventstore/port.js';
 
 export type ErrorDialect = 'keystone' | 'nova' | 'glance';
 
@@ -62,7 +62,7 @@ function describe(error: FastifyError): { statusCode: number; message: string } 
   if (error instanceof HttpError) return { statusCode: error.statusCode, message: error.message };
   if (error instanceof DomainError) return { statusCode: statusOfDomainError[error.kind], message: error.message };
   if (error instanceof PolicyForbiddenError) return { statusCode: 403, message: error.message };
-  if (error instanceof WrongExpectedRevisionError) return { statusCode: 409, message: 'The resource was changed by another request; retry.' };
+  if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return { statusCode: 409, message: 'The resource was changed by another request; retry.' };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
     const details = error.validation.map((issue) => `${where}${issue.instancePath.replace(/\//g, '.')}: ${issue.message ?? 'invalid'}`);

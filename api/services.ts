@@ -4,19 +4,18 @@ import { DirectoryService } from '../application/identity/directory.js';
 import { TokenService } from '../application/identity/tokens.js';
 import { requestMetadata } from '../application/metadata.js';
 import { apiBaseUrl } from '../config/paths.js';
-import type { Enforcer } from '../domain/policy/enforcer.js';
 import { identityQueries } from '../projections/identity-queries.js';
 import type { ApiContext } from './context.js';
 import type { IdentityRouteOptions } from './identity/options.js';
+import type { Authorization } from './policy.js';
 
-export interface ApiServices {
+export interface ApiServices extends Authorization {
   tokens: TokenService;
-  enforcer: Enforcer;
   identity: IdentityRouteOptions;
 }
 
 /** Builds the services and runs the identity bootstrap (admin user, project and roles). */
-export async function createServices(context: ApiContext, enforcer: Enforcer): Promise<ApiServices> {
+export async function createServices(context: ApiContext, authorization: Authorization): Promise<ApiServices> {
   const { config, events, projections, readModel } = context;
   const queries = identityQueries(readModel);
   const tokens = new TokenService({ events, queries, projections, tokenTtlSeconds: config.identity.tokenTtlSeconds });
@@ -24,8 +23,8 @@ export async function createServices(context: ApiContext, enforcer: Enforcer): P
   await bootstrapIdentity(config.identity, directory, queries, requestMetadata(null, 'bootstrap'));
   const apiBase = apiBaseUrl(config);
   return {
+    ...authorization,
     tokens,
-    enforcer,
     identity: { base: `${apiBase}/identity`, apiBase, region: config.identity.region, tokens, directory, queries },
   };
 }

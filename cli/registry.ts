@@ -1,10 +1,12 @@
 // Every `strata` sub-command, in the order `strata help` lists them.
 import type { CliCommand } from './command.js';
 import { apiCommand } from './commands/api.js';
+import { auditCommand } from './commands/audit.js';
+import { projectionsCommand } from './commands/projections.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
 
-export const commands: readonly CliCommand[] = [upCommand, apiCommand, workerCommand];
+export const commands: readonly CliCommand[] = [upCommand, apiCommand, workerCommand, projectionsCommand, auditCommand];
 
 export function findCommand(name: string): CliCommand | undefined {
   return commands.find((command) => command.name === name);

@@ -79,6 +79,16 @@ export const configSchema = z
         cpuAllocationRatio: positive.default(4),
         ramAllocationRatio: positive.default(1.5),
         diskAllocationRatio: positive.default(1),
+        /** How long a guest may take to print its boot marker (images with `strata_boot_marker`). */
+        bootTimeoutSeconds: positive.default(60),
+        /** A host is alive while its last heartbeat is younger than this. */
+        heartbeatIntervalSeconds: positive.default(10),
+        /** Cached bases no instance uses are pruned once older than this (Nova's 24 h default). */
+        imageCacheMinAgeSeconds: z.coerce.number().min(0).default(86400),
+        /** How an ephemeral disk is wiped before removal (Nova's volume_clear). */
+        ephemeralClear: z.enum(['zero', 'shred', 'none']).default('zero'),
+        /** Encrypt ephemeral disks (LUKS qcow2, one key per instance, destroyed on delete). */
+        ephemeralEncryption: flag.default(false),
       })
       .strict()
       .default({
@@ -89,6 +99,11 @@ export const configSchema = z
         cpuAllocationRatio: 4,
         ramAllocationRatio: 1.5,
         diskAllocationRatio: 1,
+        bootTimeoutSeconds: 60,
+        heartbeatIntervalSeconds: 10,
+        imageCacheMinAgeSeconds: 86400,
+        ephemeralClear: 'zero',
+        ephemeralEncryption: false,
       }),
     storage: z
       .object({
@@ -104,9 +119,16 @@ export const configSchema = z
         imageSizeCapBytes: positive.default(1024 ** 4),
         userStorageQuotaBytes: z.coerce.number().min(0).default(0),
         showImageDirectUrl: flag.default(false),
+        /**
+         * web-download targets allowed although they are loopback, private or link-local
+         * (SSRF guard): host names, IP addresses or CIDR blocks; a comma-separated list in STRATA_*.
+         */
+        webDownloadAllowList: z
+          .preprocess((value) => (typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value), z.array(z.string().min(1)))
+          .default([]),
       })
       .strict()
-      .default({ imageSizeCapBytes: 1024 ** 4, userStorageQuotaBytes: 0, showImageDirectUrl: false }),
+      .default({ imageSizeCapBytes: 1024 ** 4, userStorageQuotaBytes: 0, showImageDirectUrl: false, webDownloadAllowList: [] }),
     policy: z
       .object({
         /** policy.yaml / policy.json overriding the built-in defaults. */

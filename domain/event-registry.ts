@@ -1,8 +1,18 @@
 // Every event type strata records, with the schema its data must satisfy. Each aggregate
 // adds its events here; the event store refuses anything not listed.
 import { EventSchemaRegistry } from '../eventstore/schemas.js';
+import { flavorEventSchemas } from './compute/flavor.js';
+import { hostEventSchemas } from './compute/host.js';
+import { instanceEventSchemas } from './compute/instance.js';
 import { identityEventSchemas } from './identity/events.js';
+import { imageEventSchemas } from './image/events.js';
 
 export function strataEventSchemas(): EventSchemaRegistry {
-  return new EventSchemaRegistry({ ...identityEventSchemas });
+  return new EventSchemaRegistry({
+    ...identityEventSchemas,
+    ...imageEventSchemas,
+    ...flavorEventSchemas,
+    ...hostEventSchemas,
+    ...instanceEventSchemas,
+  });
 }

@@ -52,7 +52,11 @@ export interface RecordedEvent {
 export type ExpectedRevision = number | 'no_stream' | 'exists' | 'any';
 
 export interface AppendResult {
-  /** Revision of the last event of the stream after the append. */
+  /**
+   * Revision of the last event of the stream after the append; for an idempotent retry,
+   * of the retried batch's last event; for an empty batch (a bare expected-revision
+   * check), the stream's current revision, -1 when it has no events.
+   */
   nextRevision: number;
   /** Global positions of the appended events, in order (the originals on an idempotent retry). */
   positions: number[];

@@ -1,6 +1,7 @@
 // The control worker: runs every workflow (launch, snapshot, delete, import, …) and the
 // cluster-wide activities (scheduling, image service calls) on the control task queue.
 import { fileURLToPath } from 'node:url';
+import { imageImportActivitiesFor } from '../activities/image-import-wiring.js';
 import type { StrataConfig } from '../config/schema.js';
 import { CONTROL_TASK_QUEUE } from '../workflows/task-queues.js';
 import { runWorkerUntilSignalled } from './run-worker.js';
@@ -8,5 +9,5 @@ import { runWorkerUntilSignalled } from './run-worker.js';
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export async function runControlWorker(config: StrataConfig): Promise<void> {
-  await runWorkerUntilSignalled(config, { taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities: {} }, 'control worker');
+  await runWorkerUntilSignalled(config, { taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities: { ...(await imageImportActivitiesFor(config)) } }, 'control worker');
 }

@@ -1,2 +1,4 @@
 // Every workflow the control worker runs; the worker bundles this file.
 export { probeHost } from './probe-host.js';
+export { launchInstance } from './launch.js';
+export { imageImport } from './image-import.js';

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../api/app.js';
 import { openApiContext } from '../../api/context.js';
-import { loadEnforcer } from '../../api/policy.js';
+import { loadAuthorization } from '../../api/policy.js';
 import { createServices } from '../../api/services.js';
 import type { CliCommand } from '../command.js';
 
@@ -14,9 +14,9 @@ export const apiCommand: CliCommand = {
   usage: 'usage: strata api\n\nListens on api.host:api.port (STRATA_API_HOST / STRATA_API_PORT).',
   async run(args, { config }) {
     parseArgs({ args, options: {}, allowPositionals: false });
-    const enforcer = loadEnforcer(config);
+    const authorization = loadAuthorization(config);
     const context = await openApiContext(config);
-    const services = await createServices(context, enforcer);
+    const services = await createServices(context, authorization);
     const app = await buildApp({ logger: true, readiness: context.readiness, services });
     await app.listen({ host: config.api.host, port: config.api.port });
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);

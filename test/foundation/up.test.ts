@@ -1,42 +1,13 @@
 // `strata up` for real: every part starts, /readyz and the Temporal UI answer, and a
 // Ctrl-C leaves no process behind.
-import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { waitUntil } from '../../runtime/wait.js';
-import { freePort } from '../support/ports.js';
 import { commandLineOf, descendantsOf, isAlive } from '../support/processes.js';
-
-async function startUp(): Promise<{ up: ResultPromise; output: () => string; apiUrl: string; uiUrl: string }> {
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const up = execa('node', ['--import', 'tsx', 'cli/main.ts', 'up'], {
-    env: {
-      STRATA_DATA_DIR: mkdtempSync(join(tmpdir(), 'strata-up-')),
-      STRATA_API_PORT: String(apiPort),
-      STRATA_TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
-      STRATA_TEMPORAL_DEV_SERVER_UI_PORT: String(uiPort),
-      STRATA_COMPUTE_HOST: 'up-test-host',
-      STRATA_STORAGE_NODE: 'up-test-node',
-    },
-    reject: false,
-    all: true,
-  });
-  let output = '';
-  up.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitUntil('strata up to report ready', () => Promise.resolve(output.includes('strata is up.') || up.exitCode !== null), {
-    timeoutMs: 150_000,
-    intervalMs: 250,
-  });
-  expect(output, output).toContain('strata is up.');
-  return { up, output: () => output, apiUrl: `http://127.0.0.1:${apiPort}`, uiUrl: `http://127.0.0.1:${uiPort}` };
-}
+import { startStrata } from '../support/strata-up.js';
 
 describe('strata up', () => {
   it('starts every part, answers /readyz, and Ctrl-C stops every process it started', { timeout: 240_000 }, async () => {
-    const { up, output, apiUrl, uiUrl } = await startUp();
+    const { process: up, output, apiUrl, uiUrl } = await startStrata();
     const readyz = await fetch(`${apiUrl}/readyz`);
     expect(readyz.status).toBe(200);
     expect(await readyz.json()).toMatchObject({ status: 'ready', parts: [{ name: 'temporal', ok: true }, { name: 'eventstore', ok: true }] });
@@ -58,7 +29,7 @@ describe('strata up', () => {
   });
 
   it('stops everything and fails when one part dies', { timeout: 240_000 }, async () => {
-    const { up } = await startUp();
+    const { process: up } = await startStrata();
     const started = descendantsOf(up.pid as number);
     const api = started.find((pid) => commandLineOf(pid).endsWith('cli/main.ts api'));
     expect(api).toBeDefined();

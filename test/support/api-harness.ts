@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { openApiContext, type ApiContext } from '../../api/context.js';
-import { loadEnforcer } from '../../api/policy.js';
+import { loadAuthorization } from '../../api/policy.js';
 import { createServices, type ApiServices } from '../../api/services.js';
 import { validateConfig } from '../../config/load.js';
 import type { StrataConfig } from '../../config/schema.js';
@@ -36,7 +36,7 @@ export async function openTestApi(overrides: Record<string, unknown> = {}): Prom
     () => 'test',
   );
   const context = await openApiContext(config);
-  const services = await createServices(context, loadEnforcer(config, () => undefined));
+  const services = await createServices(context, loadAuthorization(config, () => undefined));
   const app = await buildApp({ readiness: context.readiness, services });
   const login = async (user: string, password: string, project: string) => {
     const response = await app.inject({

@@ -1,0 +1,40 @@
+// Glance's request media types: image data is application/octet-stream, a PATCH is one of
+// the two JSON-patch types. Checked before the body is read, so a wrong type is a 415
+// (with Accept-Patch for PATCH), not a parse error.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PATCH_MEDIA_TYPES } from '../../domain/image/json-patch.js';
+import type { PatchDialect } from '../../domain/image/json-patch.js';
+import { HttpError } from '../errors.js';
+
+export const OCTET_STREAM = 'application/octet-stream';
+const ACCEPT_PATCH = Object.keys(PATCH_MEDIA_TYPES).join(', ');
+
+function mediaTypeOf(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Hands image data to the route as the raw request stream, unbuffered and unlimited by bodyLimit. */
+export function acceptImageData(app: FastifyInstance): void {
+  app.addContentTypeParser(OCTET_STREAM, (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser(Object.keys(PATCH_MEDIA_TYPES), { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string) as unknown);
+    } catch {
+      done(new HttpError(400, 'Malformed JSON in request body.'), undefined);
+    }
+  });
+}
+
+export async function requireOctetStream(request: FastifyRequest): Promise<void> {
+  if (mediaTypeOf(request) !== OCTET_STREAM) throw new HttpError(415, `Unsupported Content-Type; image data must be sent as ${OCTET_STREAM}.`);
+}
+
+export async function requireJsonPatch(request: FastifyRequest): Promise<void> {
+  if (!(mediaTypeOf(request) in PATCH_MEDIA_TYPES)) {
+    throw new HttpError(415, `Unsupported Content-Type for PATCH; use one of: ${ACCEPT_PATCH}.`, { 'Accept-Patch': ACCEPT_PATCH });
+  }
+}
+
+export function patchDialectOf(request: FastifyRequest): PatchDialect {
+  return PATCH_MEDIA_TYPES[mediaTypeOf(request) as keyof typeof PATCH_MEDIA_TYPES];
+}

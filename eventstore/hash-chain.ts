@@ -1,0 +1,118 @@
+// Tamper evidence for audits: each event's hash covers its content and the previous
+// event's hash in the same stream, so changing, removing or reordering a stored event
+// breaks every later link. Pure: no I/O, usable by adapters, projections and audit tools.
+import { hash } from 'node:crypto';
+import type { RecordedEvent } from './port.js';
+
+/** `prevHash` of revision 0. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted and no whitespace, following JSON.stringify's rules for
+ * what is not JSON (toJSON, undefined members dropped, non-finite numbers as null), so a
+ * value hashes the same before storing and after reading it back.
+ */
+export function canonicalJson(value: unknown): string {
+  return canonicalOrUndefined(value) ?? 'null';
+}
+
+function canonicalOrUndefined(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('bigint has no JSON form');
+    case 'object':
+      return value === null ? 'null' : canonicalObject(value);
+    default:
+      return undefined;
+  }
+}
+
+function canonicalObject(value: object): string | undefined {
+  if ('toJSON' in value && typeof value.toJSON === 'function') return canonicalOrUndefined((value.toJSON as () => unknown)());
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index += 1) {
+      text += `${index === 0 ? '' : ','}${canonicalOrUndefined(value[index]) ?? 'null'}`;
+    }
+    return `${text}]`;
+  }
+  let text = '{';
+  for (const key of Object.keys(value).sort()) {
+    const member = canonicalOrUndefined((value as Record<string, unknown>)[key]);
+    if (member !== undefined) text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${member}`;
+  }
+  return `${text}}`;
+}
+
+/** The parts of an event its hash covers. */
+export type HashedEvent = Pick<RecordedEvent, 'id' | 'stream' | 'revision' | 'type' | 'data' | 'metadata'>;
+
+/**
+ * canonicalJson({ id, stream, revision, type, data, metadata }) for data and metadata
+ * already in canonical form: adapters store those texts, so they are built only once.
+ */
+export function canonicalEvent(event: Omit<HashedEvent, 'data' | 'metadata'>, dataJson: string, metadataJson: string): string {
+  const { id, stream, revision, type } = event;
+  return `{"data":${dataJson},"id":${JSON.stringify(id)},"metadata":${metadataJson},"revision":${JSON.stringify(revision)},"stream":${JSON.stringify(stream)},"type":${JSON.stringify(type)}}`;
+}
+
+/** sha-256 (hex) over the previous hash followed by the event's canonical form. */
+export function chainHash(prevHash: string, canonicalEventJson: string): string {
+  return hash('sha256', prevHash + canonicalEventJson, 'hex');
+}
+
+export function eventHash(prevHash: string, event: HashedEvent): string {
+  return chainHash(prevHash, canonicalEvent(event, canonicalJson(event.data), canonicalJson(event.metadata)));
+}
+
+export interface ChainBreak {
+  stream: string;
+  revision: number;
+  position: number;
+  reason: 'hash-mismatch' | 'link-mismatch';
+  /** For `hash-mismatch` the recomputed hash; for `link-mismatch` the hash of the previous event seen. */
+  expectedHash: string;
+  /** For `hash-mismatch` the stored hash; for `link-mismatch` the stored prevHash. */
+  storedHash: string;
+}
+
+/**
+ * Checks events one at a time, in log order, remembering each stream's last link.
+ * Feed it a log from position 0 (or a stream from revision 0): an event whose predecessor
+ * it has not seen counts as a broken link, which is how a removed event shows.
+ */
+export class ChainVerifier {
+  private readonly lastSeen = new Map<string, { revision: number; hash: string }>();
+
+  check(event: RecordedEvent): ChainBreak | null {
+    const previous = this.lastSeen.get(event.stream);
+    const expectedPrevHash = previous?.hash ?? GENESIS_HASH;
+    const expectedRevision = previous ? previous.revision + 1 : 0;
+    const at = { stream: event.stream, revision: event.revision, position: event.position };
+    if (event.prevHash !== expectedPrevHash || event.revision !== expectedRevision) {
+      return { ...at, reason: 'link-mismatch', expectedHash: expectedPrevHash, storedHash: event.prevHash };
+    }
+    const recomputed = eventHash(event.prevHash, event);
+    if (recomputed !== event.hash) {
+      return { ...at, reason: 'hash-mismatch', expectedHash: recomputed, storedHash: event.hash };
+    }
+    this.lastSeen.set(event.stream, { revision: event.revision, hash: event.hash });
+    return null;
+  }
+}
+
+/** The first broken link in `events` (in log order), or null when every chain holds. */
+export function verifyChain(events: Iterable<RecordedEvent>): ChainBreak | null {
+  const verifier = new ChainVerifier();
+  for (const event of events) {
+    const broken = verifier.check(event);
+    if (broken) return broken;
+  }
+  return null;
+}

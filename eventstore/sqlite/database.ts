@@ -1,0 +1,92 @@
+// Opening the SQLite file: durable settings, the schema, and a refusal to touch a file
+// that is not a strata event log — start-up stops rather than re-initialising it.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EventStoreUnavailableError } from '../port.js';
+
+/** "STRA": marks the file as a strata event log, so another SQLite file is never mistaken for one. */
+const APPLICATION_ID = 0x53545241;
+const SCHEMA_VERSION = 1;
+/** How long a writer waits for another process's write transaction before giving up. */
+const BUSY_TIMEOUT_MS = 10_000;
+/**
+ * WAL pages between automatic checkpoints (SQLite's default is 1,000). A checkpoint runs
+ * inside the commit that crosses the threshold; spacing them out writes each often-changed
+ * index page to the database file once per checkpoint instead of several times.
+ */
+const WAL_PAGES_PER_CHECKPOINT = 10_000;
+
+// Event ids are looked up by `id_key`, a number taken from the UUID's first 48 bits, not
+// by the 36-character text: random UUIDs make every index insert land on a random page,
+// and the smaller entries of an integer index keep that cheaper. The full id is compared
+// after the lookup, so two ids sharing a key are still told apart.
+const CREATE_SCHEMA = `
+  CREATE TABLE events (
+    position  INTEGER PRIMARY KEY,
+    id        TEXT    NOT NULL,
+    id_key    INTEGER NOT NULL,
+    stream    TEXT    NOT NULL,
+    revision  INTEGER NOT NULL,
+    type      TEXT    NOT NULL,
+    data      TEXT    NOT NULL,
+    metadata  TEXT    NOT NULL,
+    hash      TEXT    NOT NULL,
+    prev_hash TEXT    NOT NULL,
+    UNIQUE (stream, revision)
+  ) STRICT;
+  CREATE INDEX events_by_id_key ON events (id_key);
+  PRAGMA application_id = ${APPLICATION_ID};
+  PRAGMA user_version = ${SCHEMA_VERSION};
+`;
+
+export type EventDatabase = Database.Database;
+
+export function openEventDatabase(path: string): EventDatabase {
+  let db: EventDatabase | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { fileMustExist: false });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('synchronous = FULL');
+    db.pragma(`wal_autocheckpoint = ${WAL_PAGES_PER_CHECKPOINT}`);
+    // Before any setting that writes to the file: a file that is not ours stays untouched.
+    ensureSchema(db);
+    // WAL lets readers in other processes run while one writes; with synchronous=FULL the
+    // WAL is synced on every commit, so a committed append survives power loss too.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`journal_mode stayed ${String(mode)}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof EventStoreUnavailableError) throw error;
+    throw new EventStoreUnavailableError(`event store ${path} cannot be opened: ${describe(error)}`, { cause: error });
+  }
+}
+
+function ensureSchema(db: EventDatabase): void {
+  // IMMEDIATE: two processes starting on a new file must not both create the schema.
+  db.transaction(() => {
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+    if (applicationId === 0 && tableCount === 0) {
+      db.exec(CREATE_SCHEMA);
+      return;
+    }
+    if (applicationId !== APPLICATION_ID) {
+      throw new EventStoreUnavailableError(`${db.name} is an SQLite file but not a strata event log`);
+    }
+    if (version !== SCHEMA_VERSION) {
+      throw new EventStoreUnavailableError(`${db.name} has schema version ${version}; this build reads ${SCHEMA_VERSION}`);
+    }
+  }).immediate();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,82 @@
+// Every SQL statement the SQLite adapter runs, prepared once per connection, and the
+// mapping from a stored row to a RecordedEvent.
+import type { EventDatabase } from './database.js';
+import type { RecordedEvent } from '../port.js';
+import type { StoredLocation } from '../append-plan.js';
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  hash: string;
+  prev_hash: string;
+}
+
+export type InsertRow = Omit<EventRow, 'position' | 'prev_hash'> & { idKey: number; prevHash: string };
+
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, hash, prev_hash';
+/** SQLite's own cap; a caller without a maxCount means "all of them". */
+const NO_LIMIT = -1;
+
+export function prepareQueries(db: EventDatabase) {
+  const streamHead = db.prepare<[string], { revision: number; hash: string }>(
+    'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+  );
+  const locationOfId = db.prepare<[number, string], StoredLocation>(
+    'SELECT stream, revision, position FROM events WHERE id_key = ? AND id = ?',
+  );
+  const insert = db.prepare<[InsertRow]>(
+    `INSERT INTO events (id, id_key, stream, revision, type, data, metadata, hash, prev_hash)
+     VALUES (@id, @idKey, @stream, @revision, @type, @data, @metadata, @hash, @prevHash)`,
+  );
+  const streamForwards = db.prepare<[string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+  );
+  const streamBackwards = db.prepare<[string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+  );
+  const allAfter = db.prepare<[number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+  );
+  const head = db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events');
+
+  return {
+    streamHead: (stream: string) => streamHead.get(stream),
+    locationOfId: (id: string) => locationOfId.get(idKey(id), id),
+    insert: (row: InsertRow) => Number(insert.run(row).lastInsertRowid),
+    readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {
+      const rows =
+        direction === 'forwards'
+          ? streamForwards.all(stream, fromRevision ?? 0, maxCount)
+          : streamBackwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
+      return rows.map(toRecordedEvent);
+    },
+    readAll: (after = 0, maxCount = NO_LIMIT) => allAfter.all(after, maxCount).map(toRecordedEvent),
+    headPosition: () => head.get()?.position ?? 0,
+  };
+}
+
+export type EventQueries = ReturnType<typeof prepareQueries>;
+
+/** The first 48 bits of a (validated, lower-case) UUID: exact in a JavaScript number. */
+export function idKey(id: string): number {
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+    hash: row.hash,
+    prevHash: row.prev_hash,
+  };
+}

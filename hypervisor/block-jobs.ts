@@ -1,0 +1,65 @@
+// Block jobs over QMP: start one with a job id, wait for its completion event, and turn
+// a job that ended with an error (or was cancelled) into an exception.
+import { rm } from 'node:fs/promises';
+import { fileNode } from './qemu-block.js';
+import { createDisk } from './qemu-img.js';
+import type { QmpClient } from './qmp.js';
+
+export class BlockJobError extends Error {
+  override name = 'BlockJobError';
+}
+
+const defaultJobTimeoutMs = 10 * 60_000;
+
+/** Runs a block-job command (blockdev-backup, block-stream, …) whose args carry 'job-id'. */
+export async function runBlockJob(
+  qmp: QmpClient,
+  command: string,
+  args: { 'job-id': string } & Record<string, unknown>,
+  { timeoutMs = defaultJobTimeoutMs } = {},
+): Promise<void> {
+  const jobId = args['job-id'];
+  const ended = await qmp.executeAndWaitForEvent(command, args, ['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED'], {
+    timeoutMs,
+    where: (event) => event.data.device === jobId,
+  });
+  if (ended.event === 'BLOCK_JOB_CANCELLED') throw new BlockJobError(`${command} job ${jobId} was cancelled`);
+  const error = ended.data.error;
+  if (typeof error === 'string') throw new BlockJobError(`${command} job ${jobId} failed: ${error}`);
+}
+
+export interface BackupOptions {
+  /** Node name of the disk to copy (vda …). */
+  node: string;
+  /** New standalone qcow2 image; the whole backing chain is flattened into it. */
+  target: string;
+  timeoutMs?: number;
+}
+
+interface NamedBlockNode {
+  'node-name': string;
+  image: { 'virtual-size': number };
+}
+
+/**
+ * A consistent point-in-time copy of a running VM's disk (a snapshot's data) with
+ * blockdev-backup; QEMU 7.2 marks the one-step drive-backup deprecated.
+ */
+export async function backupDisk(qmp: QmpClient, { node, target, timeoutMs }: BackupOptions): Promise<void> {
+  const nodes = await qmp.execute<NamedBlockNode[]>('query-named-block-nodes', { flat: true });
+  const source = nodes.find((candidate) => candidate['node-name'] === node);
+  if (!source) throw new BlockJobError(`the VM has no block node '${node}' to back up`);
+  await createDisk(target, source.image['virtual-size'], { format: 'qcow2' });
+  const targetNode = `${node}-backup`;
+  try {
+    await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': targetNode, file: fileNode(targetNode, target) });
+    try {
+      await runBlockJob(qmp, 'blockdev-backup', { 'job-id': `backup-${node}`, device: node, target: targetNode, sync: 'full' }, { timeoutMs });
+    } finally {
+      await qmp.execute('blockdev-del', { 'node-name': targetNode });
+    }
+  } catch (error) {
+    await rm(target, { force: true });
+    throw error;
+  }
+}

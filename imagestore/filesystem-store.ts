@@ -1,0 +1,105 @@
+// The filesystem image store. Data streams into a temporary file (hashed and counted on
+// the way), is fsynced, then renamed into its area: a reader never sees half an image and
+// a failed write leaves nothing behind. File names are UUIDs the store chooses; nothing
+// a client sends ever becomes part of a path.
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { inspectFormat } from './format-inspection.js';
+import type { FormatReport } from './format-inspection.js';
+import { HashingCounter } from './hashing-counter.js';
+import type { Digest } from './hashing-counter.js';
+import { imageFileOf } from './image-file.js';
+
+/** `images` holds data of active images; `staging` holds data awaiting an import. */
+export type StoreArea = 'images' | 'staging';
+
+export interface StoredFile extends Digest {
+  location: string;
+}
+
+export interface WriteOptions {
+  area: StoreArea;
+  /** Refuse (ImageTooLargeError) past this many bytes: the size cap or what the quota leaves. */
+  maxBytes: number;
+  onBytes?: (total: number) => void;
+}
+
+const LOCATION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const WRITE_CHUNK = 1024 * 1024;
+
+export class FilesystemImageStore {
+  constructor(readonly root: string) {}
+
+  /** Creates the store's directories; call once before use. */
+  async open(): Promise<this> {
+    for (const dir of ['images', 'staging', 'partial']) await mkdir(join(this.root, dir), { recursive: true });
+    return this;
+  }
+
+  path(area: StoreArea, location: string): string {
+    // Locations come from the event log, which only ever holds ones this store chose.
+    if (!LOCATION.test(location)) throw new Error(`not a store location: ${JSON.stringify(location)}`);
+    return join(this.root, area, location);
+  }
+
+  async write(source: Readable | AsyncIterable<Buffer>, options: WriteOptions): Promise<StoredFile> {
+    const location = randomUUID();
+    const partial = join(this.root, 'partial', location);
+    const counter = new HashingCounter(options.maxBytes, options.onBytes);
+    try {
+      await pipeline(source, counter, createWriteStream(partial, { highWaterMark: WRITE_CHUNK }));
+      await syncFile(partial);
+      await rename(partial, this.path(options.area, location));
+      await syncFile(join(this.root, options.area));
+      return { location, ...counter.digest() };
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+
+  /** Moves staged data into the images area once an import has verified it. */
+  async promote(location: string): Promise<void> {
+    await rename(this.path('staging', location), this.path('images', location));
+    await syncFile(join(this.root, 'images'));
+  }
+
+  async inspect(area: StoreArea, location: string): Promise<FormatReport> {
+    const handle = await open(this.path(area, location), 'r');
+    try {
+      return await inspectFormat(imageFileOf(handle, (await handle.stat()).size));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Bytes [start, end] inclusive of an image's data. */
+  read(location: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.path('images', location), { ...range, highWaterMark: WRITE_CHUNK });
+  }
+
+  async size(area: StoreArea, location: string): Promise<number> {
+    return (await stat(this.path(area, location))).size;
+  }
+
+  async remove(area: StoreArea, location: string): Promise<void> {
+    await rm(this.path(area, location), { force: true });
+  }
+
+  directUrl(location: string): string {
+    return `file://${this.path('images', location)}`;
+  }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,122 @@
+// Launching an instance, as the process reads: schedule it on a host, then on that host
+// cache the image, build the root and ephemeral disks, start QEMU and wait for the boot.
+// A failure on the host undoes what was built there, gives the claim back and tries
+// another host; when no attempt is left the instance is ERROR with the failing step.
+import { ApplicationFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { HostLaunchActivities, LaunchStep, Placement, SchedulingActivities } from '../activities/launch/contract.js';
+import { LaunchFailure } from '../activities/launch/contract.js';
+import type { InstanceRequest } from '../domain/compute/instance.js';
+import { searchAttributes } from './search-attributes.js';
+import { CONTROL_TASK_QUEUE, computeTaskQueue } from './task-queues.js';
+
+export const MAX_LAUNCH_ATTEMPTS = 3;
+
+export interface LaunchResult {
+  status: 'active' | 'error';
+  host: string | null;
+  attempts: number;
+}
+
+const scheduling = proxyActivities<SchedulingActivities>({
+  taskQueue: CONTROL_TASK_QUEUE,
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [LaunchFailure.noValidHost, LaunchFailure.invalidRequest] },
+});
+
+function onHost(host: string) {
+  const common = { taskQueue: computeTaskQueue(host), scheduleToStartTimeout: '1 minute' } as const;
+  const retry = { maximumAttempts: 3, nonRetryableErrorTypes: [LaunchFailure.invalidRequest, LaunchFailure.bootTimeout] };
+  return {
+    ...proxyActivities<HostLaunchActivities>({ ...common, startToCloseTimeout: '2 minutes', retry }),
+    // Downloads can be long: they heartbeat, so a dead worker is noticed within the heartbeat timeout.
+    ...proxyActivities<Pick<HostLaunchActivities, 'ensureImageCached'>>({
+      ...common,
+      startToCloseTimeout: '1 hour',
+      heartbeatTimeout: '30 seconds',
+      retry: { ...retry, maximumAttempts: 5 },
+    }),
+  };
+}
+
+function stepOf(instanceId: string, attempt: number, name: string): LaunchStep {
+  return { instanceId, attempt, key: `launch-${instanceId}/attempt-${attempt}/${name}` };
+}
+
+/** The innermost ApplicationFailure's type and message: activity failures wrap their cause. */
+function failureOf(error: unknown): { type: string | null; message: string } {
+  let current: unknown = error;
+  while (current instanceof Error) {
+    if (current instanceof ApplicationFailure) return { type: current.type ?? null, message: current.message };
+    current = current.cause;
+  }
+  return { type: null, message: error instanceof Error ? error.message : String(error) };
+}
+
+type Fault = { step: string; host: string | null; message: string };
+
+/** Schedules one attempt; null (with the reason) when no host can take the instance. */
+async function schedule(request: InstanceRequest, attempt: number, excluded: string[]): Promise<Placement | Fault> {
+  try {
+    return await scheduling.scheduleInstance(stepOf(request.instanceId, attempt, 'schedule'), request, excluded);
+  } catch (error) {
+    return { step: 'schedule', host: null, message: failureOf(error).message };
+  }
+}
+
+/**
+ * Builds and boots the instance on the chosen host. On failure, undoes what was built
+ * there and gives the claim back; says whether another host might do better.
+ */
+async function buildOnHost(request: InstanceRequest, placement: Placement, attempt: number): Promise<{ fault: Fault; reschedule: boolean } | null> {
+  const host = onHost(placement.host);
+  let current = '';
+  const step = (name: string) => {
+    current = name;
+    return stepOf(request.instanceId, attempt, name);
+  };
+  try {
+    const base = await host.ensureImageCached(step('ensureImageCached'), request.image);
+    await host.createRootDisk(step('createRootDisk'), request, base);
+    await host.createEphemeralDisk(step('createEphemeralDisk'), request);
+    await host.startVm(step('startVm'), request);
+    await host.waitForBoot(step('waitForBoot'), request);
+    return null;
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    await host.destroyInstance(stepOf(request.instanceId, attempt, 'destroyInstance'));
+    await scheduling.releaseClaim(stepOf(request.instanceId, attempt, 'releaseClaim'), placement.host);
+    const { type, message } = failureOf(error);
+    return { fault: { step: current, host: placement.host, message }, reschedule: type !== LaunchFailure.invalidRequest };
+  }
+}
+
+export async function launchInstance(request: InstanceRequest): Promise<LaunchResult> {
+  const { instanceId } = request;
+  upsertSearchAttributes([
+    { key: searchAttributes.instanceId, value: instanceId },
+    { key: searchAttributes.imageId, value: request.image.id },
+    { key: searchAttributes.project, value: request.projectId },
+    { key: searchAttributes.operation, value: 'launch' },
+  ]);
+  const excluded: string[] = [];
+  let failure: Fault | null = null;
+  let attempt = 1;
+  for (; attempt <= MAX_LAUNCH_ATTEMPTS; attempt++) {
+    const placement = await schedule(request, attempt, excluded);
+    if (!('availabilityZone' in placement)) {
+      // After a failed host, "no other host" is not the cause worth reporting.
+      failure ??= placement;
+      break;
+    }
+    upsertSearchAttributes([{ key: searchAttributes.host, value: placement.host }]);
+    const outcome = await buildOnHost(request, placement, attempt);
+    if (!outcome) return { status: 'active', host: placement.host, attempts: attempt };
+    failure = outcome.fault;
+    if (!outcome.reschedule) break;
+    excluded.push(placement.host);
+  }
+  const attempts = Math.min(attempt, MAX_LAUNCH_ATTEMPTS);
+  const fault = failure ?? { step: 'schedule', host: null, message: 'launch failed' };
+  await scheduling.recordLaunchFailure(stepOf(instanceId, attempts, 'failed'), { code: 500, ...fault });
+  return { status: 'error', host: fault.host, attempts };
+}
