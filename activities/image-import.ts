@@ -10,7 +10,8 @@ import { imageStream } from '../domain/image/events.js';
 import { imageDecider } from '../domain/image/image.js';
 import type { ImageCommand } from '../domain/image/image.js';
 import type { ImageEvent } from '../domain/image/events.js';
-import type { EventMetadata, EventStore } from '../eventstore/port.js';
+import type { EventStore } from '../eventstore/port.js';
+import { activityMetadata } from './event-metadata.js';
 import { checkDeclaredFormat } from '../imagestore/format-check.js';
 import type { FilesystemImageStore } from '../imagestore/filesystem-store.js';
 import { ImageTooLargeError } from '../imagestore/hashing-counter.js';
@@ -32,20 +33,6 @@ function workflowExecution(): { workflowId: string; runId: string } {
   return execution;
 }
 
-function workflowMetadata(): EventMetadata {
-  const { workflowId, runId } = workflowExecution();
-  return {
-    actor: null,
-    requestId: null,
-    correlationId: workflowId,
-    causationId: null,
-    workflowId,
-    runId,
-    activity: activityInfo().activityType,
-    timestamp: new Date().toISOString(),
-  };
-}
-
 /** Bad input will not get better by retrying: tell Temporal so. */
 function nonRetryableIfPermanent(error: unknown): unknown {
   const permanent =
@@ -63,7 +50,7 @@ export function createImageImportActivities(deps: ImageImportDependencies) {
     // The run id too: a later import of the same image reuses the workflow id.
     const { workflowId, runId } = workflowExecution();
     const stream = imageStream(imageId);
-    return handleCommand(deps.events, imageDecider, stream, command, { metadata: workflowMetadata(), idempotencyKey: `${workflowId}/${runId}/${step}` });
+    return handleCommand(deps.events, imageDecider, stream, command, { metadata: activityMetadata(), idempotencyKey: `${workflowId}/${runId}/${step}` });
   }
 
   return {

@@ -10,6 +10,7 @@ import { authPlugin } from './auth.js';
 import { useErrorDialect } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { identityService } from './identity/index.js';
+import { imageService } from './image/index.js';
 import type { ApiServices } from './services.js';
 
 export interface AppDependencies {
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (services) {
     await app.register(authPlugin, { tokens: services.tokens, enforcer: services.enforcer });
     await app.register(identityService, { prefix: '/identity', ...services.identity });
+    await app.register(imageService, { prefix: '/image', ...services.image });
   }
   return app;
 }

@@ -11,13 +11,14 @@ export interface ReadinessCheck {
 
 const CHECK_TIMEOUT_MS = 2000;
 
-async function runCheck({ name, check }: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
+async function runCheck(part: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
+  const { name } = part;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
   });
   try {
-    await Promise.race([check(), timeout]);
+    await Promise.race([part.check(), timeout]);
     return { name, ok: true };
   } catch (error) {
     return { name, ok: false, error: error instanceof Error ? error.message : String(error) };

@@ -4,6 +4,8 @@ import { DirectoryService } from '../application/identity/directory.js';
 import { TokenService } from '../application/identity/tokens.js';
 import { requestMetadata } from '../application/metadata.js';
 import { apiBaseUrl } from '../config/paths.js';
+import { imageRouteOptions } from './image/compose.js';
+import type { ImageRouteOptions } from './image/options.js';
 import { identityQueries } from '../projections/identity-queries.js';
 import type { ApiContext } from './context.js';
 import type { IdentityRouteOptions } from './identity/options.js';
@@ -12,6 +14,7 @@ import type { Authorization } from './policy.js';
 export interface ApiServices extends Authorization {
   tokens: TokenService;
   identity: IdentityRouteOptions;
+  image: ImageRouteOptions;
 }
 
 /** Builds the services and runs the identity bootstrap (admin user, project and roles). */
@@ -26,5 +29,6 @@ export async function createServices(context: ApiContext, authorization: Authori
     ...authorization,
     tokens,
     identity: { base: `${apiBase}/identity`, apiBase, region: config.identity.region, tokens, directory, queries },
+    image: await imageRouteOptions(context, authorization.protections),
   };
 }

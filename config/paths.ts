@@ -14,7 +14,7 @@ export interface DataPaths {
   logs: string;
 }
 
-export function dataPaths(config: StrataConfig): DataPaths {
+export function dataPaths(config: Pick<StrataConfig, 'dataDir' | 'eventStore'>): DataPaths {
   const root = resolve(config.dataDir);
   return {
     root,

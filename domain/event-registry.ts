@@ -2,8 +2,10 @@
 // adds its events here; the event store refuses anything not listed.
 import { EventSchemaRegistry } from '../eventstore/schemas.js';
 import { flavorEventSchemas } from './compute/flavor.js';
+import { hostHeartbeatEventSchemas } from './compute/host-heartbeat.js';
 import { hostEventSchemas } from './compute/host.js';
 import { instanceEventSchemas } from './compute/instance.js';
+import { serverGroupEventSchemas } from './compute/server-group.js';
 import { identityEventSchemas } from './identity/events.js';
 import { imageEventSchemas } from './image/events.js';
 
@@ -13,6 +15,8 @@ export function strataEventSchemas(): EventSchemaRegistry {
     ...imageEventSchemas,
     ...flavorEventSchemas,
     ...hostEventSchemas,
+    ...hostHeartbeatEventSchemas,
+    ...serverGroupEventSchemas,
     ...instanceEventSchemas,
   });
 }

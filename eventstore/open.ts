@@ -1,5 +1,5 @@
 // Chooses the event-store adapter the configuration names.
-import { resolve } from 'node:path';
+import { dataPaths } from '../config/paths.js';
 import type { StrataConfig } from '../config/schema.js';
 import { openKurrentDbEventStore } from './kurrentdb/index.js';
 import type { EventStore } from './port.js';
@@ -10,9 +10,9 @@ import { openSqliteEventStore } from './sqlite/index.js';
 export type EventStoreSettings = Pick<StrataConfig, 'dataDir' | 'eventStore'>;
 
 export function openEventStore(config: EventStoreSettings, schemas: EventSchemaRegistry): EventStore {
-  const { adapter, sqlitePath, kurrentdbConnectionString } = config.eventStore;
+  const { adapter, kurrentdbConnectionString } = config.eventStore;
   if (adapter === 'sqlite') {
-    return openSqliteEventStore({ path: sqlitePath ?? resolve(config.dataDir, 'events.db'), schemas });
+    return openSqliteEventStore({ path: dataPaths(config).events, schemas });
   }
   if (!kurrentdbConnectionString) {
     throw new EventStoreUnavailableError('eventStore.adapter is kurrentdb but eventStore.kurrentdbConnectionString is not set');

@@ -120,9 +120,23 @@ async function stopProcess(vm: VmHandle, graceMs: number): Promise<StopOutcome> 
   throw new Error(`QEMU pid ${vm.pid} (${vm.runDir}) is still running after SIGKILL`);
 }
 
+/**
+ * Gone or a zombie. isRunning alone is not enough here: a dying process loses its cmdline
+ * (its memory is released) before it finishes exiting.
+ */
+async function hasExited(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return true;
+  }
+}
+
 async function exitsWithin(vm: VmHandle, timeoutMs: number): Promise<boolean> {
   try {
-    await waitUntil(`QEMU pid ${vm.pid} to exit`, async () => !(await isRunning(vm)), { timeoutMs, intervalMs: 20 });
+    await waitUntil(`QEMU pid ${vm.pid} to exit`, async () => !(await isRunning(vm)) && (await hasExited(vm.pid)), { timeoutMs, intervalMs: 20 });
     return true;
   } catch {
     return false;

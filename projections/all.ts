@@ -1,8 +1,10 @@
 // Every projection the read model holds. The API's runner, `strata projections` and the
 // benchmarks all take this list, so a new read model is registered here once.
 import { auditProjection } from './audit.js';
+import { hostsProjection } from './hosts.js';
 import { identityProjection } from './identity.js';
 import { imagesProjection } from './images.js';
 import type { Projection } from './projection.js';
+import { serverGroupsProjection } from './server-groups.js';
 
-export const allProjections: readonly Projection[] = [auditProjection, identityProjection, imagesProjection];
+export const allProjections: readonly Projection[] = [auditProjection, identityProjection, imagesProjection, hostsProjection, serverGroupsProjection];

@@ -1,20 +1,43 @@
-// A compute worker: the activities that touch this host's disks and QEMU, on the host's
-// own task queue `compute.<host>`.
-import { join } from 'node:path';
-import { computeHostName, dataPaths } from '../config/paths.js';
+// A compute worker: the activities that touch this host's disks and QEMU — the host
+// probe, the launch steps, the image cache's maintenance — on the host's own task queue
+// `compute.<host>`. At start it also creates (or updates) the host's cache-prune schedule.
+import { Client, Connection } from '@temporalio/client';
+import { computeHostName } from '../config/paths.js';
 import type { StrataConfig } from '../config/schema.js';
 import { createHostProbeActivities } from '../activities/host-probe.js';
+import { upsertPruneSchedule } from '../activities/launch/cache-prune-schedule.js';
+import { computeHostActivitiesFor } from '../activities/launch/host-wiring.js';
+import { strataEventSchemas } from '../domain/event-registry.js';
+import { openEventStore } from '../eventstore/open.js';
 import { computeTaskQueue } from '../workflows/task-queues.js';
 import { runWorkerUntilSignalled } from './run-worker.js';
+import { temporalAddress } from './temporal-connection.js';
+
+async function schedulePruning(config: StrataConfig, host: string): Promise<void> {
+  const connection = await Connection.connect({ address: temporalAddress(config) });
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    await upsertPruneSchedule(client, { host, minAgeSeconds: config.compute.imageCacheMinAgeSeconds });
+  } finally {
+    await connection.close();
+  }
+}
 
 export async function runComputeWorker(config: StrataConfig): Promise<void> {
   const host = computeHostName(config);
-  const activities = createHostProbeActivities({
-    host,
-    availabilityZone: config.compute.availabilityZone,
-    stateDir: join(dataPaths(config).hosts, host),
-    accelerator: config.compute.accelerator,
-    ovmf: { code: config.compute.ovmfCode, vars: config.compute.ovmfVars },
-  });
-  await runWorkerUntilSignalled(config, { taskQueue: computeTaskQueue(host), activities }, `compute worker ${host}`);
+  const events = openEventStore(config, strataEventSchemas());
+  try {
+    const { layout, launch, cache } = computeHostActivitiesFor(config, events);
+    const probe = createHostProbeActivities({
+      host,
+      availabilityZone: config.compute.availabilityZone,
+      stateDir: layout.hostDir,
+      accelerator: config.compute.accelerator,
+      ovmf: { code: config.compute.ovmfCode, vars: config.compute.ovmfVars },
+    });
+    await schedulePruning(config, host);
+    await runWorkerUntilSignalled(config, { taskQueue: computeTaskQueue(host), activities: { ...probe, ...launch, ...cache } }, `compute worker ${host}`);
+  } finally {
+    await events.close();
+  }
 }

@@ -2,6 +2,7 @@
 // cluster-wide activities (scheduling, image service calls) on the control task queue.
 import { fileURLToPath } from 'node:url';
 import { imageImportActivitiesFor } from '../activities/image-import-wiring.js';
+import { schedulingActivitiesFor } from '../activities/scheduling/wiring.js';
 import type { StrataConfig } from '../config/schema.js';
 import { CONTROL_TASK_QUEUE } from '../workflows/task-queues.js';
 import { runWorkerUntilSignalled } from './run-worker.js';
@@ -9,5 +10,11 @@ import { runWorkerUntilSignalled } from './run-worker.js';
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export async function runControlWorker(config: StrataConfig): Promise<void> {
-  await runWorkerUntilSignalled(config, { taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities: { ...(await imageImportActivitiesFor(config)) } }, 'control worker');
+  const scheduling = await schedulingActivitiesFor(config);
+  try {
+    const activities = { ...(await imageImportActivitiesFor(config)), ...scheduling.activities };
+    await runWorkerUntilSignalled(config, { taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities }, 'control worker');
+  } finally {
+    await scheduling.close();
+  }
 }

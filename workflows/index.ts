@@ -2,3 +2,4 @@
 export { probeHost } from './probe-host.js';
 export { launchInstance } from './launch.js';
 export { imageImport } from './image-import.js';
+export { listImageCache, pruneImageCache } from './prune-image-cache.js';

@@ -13,8 +13,8 @@ function mediaTypeOf(request: FastifyRequest): string {
   return (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Hands image data to the route as the raw request stream, unbuffered and unlimited by bodyLimit. */
-export function acceptImageData(app: FastifyInstance): void {
+/** Image data reaches the route as the raw request stream (unbuffered, not bound by bodyLimit); JSON patches as parsed JSON. */
+export function acceptGlanceMediaTypes(app: FastifyInstance): void {
   app.addContentTypeParser(OCTET_STREAM, (_request, payload, done) => done(null, payload));
   app.addContentTypeParser(Object.keys(PATCH_MEDIA_TYPES), { parseAs: 'string' }, (_request, body, done) => {
     try {

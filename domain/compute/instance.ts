@@ -41,6 +41,8 @@ export const instanceEventSchemas = {
     /** Zone the caller asked for, and a host an admin forced (`AZ:HOST`). */
     availabilityZone: z.string().nullable(),
     forcedHost: z.string().nullable(),
+    /** The server group (`--hint group=<id>`) whose policy places it; absent in older events. */
+    groupId: z.uuid().nullable().default(null),
     metadata: z.record(z.string(), z.string()),
     createdAt: z.string(),
   }),

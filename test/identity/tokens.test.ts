@@ -24,15 +24,23 @@ describe('POST /identity/v3/auth/tokens', () => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.headers['x-subject-token']).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const { token } = response.json<{ token: Record<string, any> }>();
+    interface TokenBody {
+      user: object;
+      project: object;
+      roles: Array<{ name: string }>;
+      catalog: Array<{ type: string; endpoints: Array<{ url: string }> }>;
+      expires_at: string;
+      issued_at: string;
+    }
+    const { token } = response.json<{ token: TokenBody }>();
     expect(token.user).toMatchObject({ name: 'admin', domain: { id: 'default', name: 'Default' } });
     expect(token.project).toMatchObject({ name: 'admin', domain: { id: 'default' } });
-    expect(token.roles.map((role: { name: string }) => role.name).sort()).toEqual(['admin', 'member', 'reader']);
-    expect(token.catalog.map((service: { type: string }) => service.type)).toEqual(
+    expect(token.roles.map((role) => role.name).sort()).toEqual(['admin', 'member', 'reader']);
+    expect(token.catalog.map((service) => service.type)).toEqual(
       expect.arrayContaining(['identity', 'image', 'compute', 'volumev3']),
     );
-    const compute = token.catalog.find((service: { type: string }) => service.type === 'compute');
-    expect(compute.endpoints[0].url).toMatch(/\/compute\/v2\.1$/);
+    const compute = token.catalog.find((service) => service.type === 'compute');
+    expect(compute?.endpoints[0]?.url).toMatch(/\/compute\/v2\.1$/);
     expect(Date.parse(token.expires_at) - Date.parse(token.issued_at)).toBe(3600 * 1000);
   });
 

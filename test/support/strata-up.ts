@@ -13,7 +13,7 @@ export interface RunningStrata {
   uiUrl: string;
   dataDir: string;
   /** Everything `strata up` printed so far. */
-  output(): string;
+  output: () => string;
   /** OS_* variables for the admin, as `strata up` prints them. */
   adminEnv: Record<string, string>;
   stop(): Promise<void>;

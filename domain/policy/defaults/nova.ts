@@ -5,6 +5,7 @@ import { ADMIN, PROJECT_MEMBER_OR_ADMIN, PROJECT_READER_OR_ADMIN } from './base.
 export const NOVA_RULES: Readonly<Record<string, string>> = {
   'os_compute_api:servers:create': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:servers:create:forced_host': ADMIN,
+  'os_compute_api:servers:create:zero_disk_flavor': ADMIN,
   'os_compute_api:servers:create:attach_volume': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:servers:show': PROJECT_READER_OR_ADMIN,
   'os_compute_api:servers:show:host_status': ADMIN,
@@ -15,6 +16,9 @@ export const NOVA_RULES: Readonly<Record<string, string>> = {
   'os_compute_api:servers:delete': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:servers:create_image': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:os-extended-server-attributes': ADMIN,
+  // Nova checks no rule to list or show flavors; strata names one so the routes still require a token.
+  'os_compute_api:flavors': '@',
+  'os_compute_api:os-flavor-extra-specs:index': PROJECT_READER_OR_ADMIN,
   'os_compute_api:os-flavor-manage:create': ADMIN,
   'os_compute_api:os-flavor-manage:delete': ADMIN,
   'os_compute_api:os-hypervisors:list': ADMIN,

@@ -1,0 +1,38 @@
+// Finding a server on behalf of a caller: another project's server (unless the caller is
+// an admin) and a deleted one are 404, as Nova's project-scoped lookup answers; and the
+// policy target and view settings each server is shown with.
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/decider.js';
+import type { InstanceQueries, InstanceRecord } from '../../projections/instance-queries.js';
+import type { ServerViewContext } from './server-views.js';
+
+export function serverNotFound(serverId: string): DomainError {
+  return new DomainError('not_found', `Instance ${serverId} could not be found.`);
+}
+
+/** Nova's target for server policies: the server's project and user. */
+export function serverTarget(record: InstanceRecord) {
+  return { project_id: record.state.request.projectId, user_id: record.state.request.userId };
+}
+
+export function findServer(request: FastifyRequest, instances: InstanceQueries, serverId: string): InstanceRecord {
+  const record = instances.instance(serverId);
+  if (!record || record.state.vmState === 'deleted') throw serverNotFound(serverId);
+  if (record.state.request.projectId !== request.caller.project?.id && !request.allowed('context_is_admin')) throw serverNotFound(serverId);
+  return record;
+}
+
+export function serverViewContext(request: FastifyRequest, record: InstanceRecord, base: string, show: boolean): ServerViewContext {
+  const target = serverTarget(record);
+  return {
+    base,
+    microversion: request.microversion,
+    show,
+    allowed: {
+      extendedAttributes: request.allowed('os_compute_api:os-extended-server-attributes', target),
+      hostStatus: request.allowed('os_compute_api:servers:show:host_status', target),
+      flavorExtraSpecs: request.allowed('os_compute_api:os-flavor-extra-specs:index', target),
+      isAdmin: request.allowed('context_is_admin'),
+    },
+  };
+}
