@@ -31,11 +31,9 @@ for (const [network, prefix] of [
 ] as const) NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
 
-/** `::ffff:10.0.0.1` is 10.0.0.1 to the kernel. */
-function unmapped(address: string): { address: string; family: 'ipv4' | 'ipv6' } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped?.[1]) return { address: mapped[1], family: 'ipv4' };
-  return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
+// BlockList matches IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) against the IPv4 rules too.
+function familyOf(address: string): 'ipv4' | 'ipv6' {
+  return isIP(address) === 6 ? 'ipv6' : 'ipv4';
 }
 
 export class WebDownloadPolicy {
@@ -46,7 +44,7 @@ export class WebDownloadPolicy {
   constructor(allowList: readonly string[]) {
     for (const entry of allowList) {
       const [network = '', prefix] = entry.split('/');
-      const family = isIP(network) === 6 ? 'ipv6' : 'ipv4';
+      const family = familyOf(network);
       if (isIP(network) && prefix !== undefined) this.allowedAddresses.addSubnet(network, Number(prefix), family);
       else if (isIP(network)) this.allowedAddresses.addAddress(network, family);
       else this.allowedHosts.add(entry.toLowerCase());
@@ -55,8 +53,8 @@ export class WebDownloadPolicy {
 
   isAllowed(host: string, address: string): boolean {
     if (this.allowedHosts.has(host.toLowerCase())) return true;
-    const { address: plain, family } = unmapped(address);
-    return this.allowedAddresses.check(plain, family) || !NON_PUBLIC.check(plain, family);
+    const family = familyOf(address);
+    return this.allowedAddresses.check(address, family) || !NON_PUBLIC.check(address, family);
   }
 
   /** A DNS lookup for the socket that refuses non-public answers, so what connects is what was checked. */

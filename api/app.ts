@@ -9,6 +9,7 @@ import './route-config.js';
 import { authPlugin } from './auth.js';
 import { useErrorDialect } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { computeService } from './compute/index.js';
 import { identityService } from './identity/index.js';
 import { imageService } from './image/index.js';
 import type { ApiServices } from './services.js';
@@ -42,6 +43,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
     },
     bodyLimit: 1024 * 1024,
+    // Glance tags and property names reach 255 characters in a path segment (percent-encoded: more).
+    routerOptions: { maxParamLength: 1024 },
   }).withTypeProvider<ZodTypeProvider>();
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
@@ -67,6 +70,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await app.register(authPlugin, { tokens: services.tokens, enforcer: services.enforcer });
     await app.register(identityService, { prefix: '/identity', ...services.identity });
     await app.register(imageService, { prefix: '/image', ...services.image });
+    await app.register(computeService, { prefix: '/compute', ...services.compute });
   }
   return app;
 }

@@ -4,6 +4,8 @@ import { DirectoryService } from '../application/identity/directory.js';
 import { TokenService } from '../application/identity/tokens.js';
 import { requestMetadata } from '../application/metadata.js';
 import { apiBaseUrl } from '../config/paths.js';
+import { computeRouteOptions } from './compute/compose.js';
+import type { ComputeRouteOptions } from './compute/options.js';
 import { imageRouteOptions } from './image/compose.js';
 import type { ImageRouteOptions } from './image/options.js';
 import { identityQueries } from '../projections/identity-queries.js';
@@ -15,6 +17,7 @@ export interface ApiServices extends Authorization {
   tokens: TokenService;
   identity: IdentityRouteOptions;
   image: ImageRouteOptions;
+  compute: ComputeRouteOptions;
 }
 
 /** Builds the services and runs the identity bootstrap (admin user, project and roles). */
@@ -30,5 +33,6 @@ export async function createServices(context: ApiContext, authorization: Authori
     tokens,
     identity: { base: `${apiBase}/identity`, apiBase, region: config.identity.region, tokens, directory, queries },
     image: await imageRouteOptions(context, authorization.protections),
+    compute: await computeRouteOptions(context),
   };
 }

@@ -25,6 +25,7 @@ export type BenchSuite = () => Promise<Figure[]>;
 const suites: Record<string, () => Promise<{ run: BenchSuite }>> = {
   eventstore: () => import('./eventstore.js'),
   projections: () => import('./projections.js'),
+  images: () => import('./images.js'),
 };
 
 const resultsFile = fileURLToPath(new URL('./results/latest.json', import.meta.url));

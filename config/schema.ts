@@ -79,8 +79,11 @@ export const configSchema = z
         cpuAllocationRatio: positive.default(4),
         ramAllocationRatio: positive.default(1.5),
         diskAllocationRatio: positive.default(1),
-        /** How long a guest may take to print its boot marker (images with `strata_boot_marker`). */
-        bootTimeoutSeconds: positive.default(60),
+        /**
+         * How long a guest may take to print its boot marker (images with `strata_boot_marker`).
+         * Capped below the launch workflow's 2-minute limit for the waitForBoot activity.
+         */
+        bootTimeoutSeconds: positive.max(110).default(60),
         /** A host is alive while its last heartbeat is younger than this. */
         heartbeatIntervalSeconds: positive.default(10),
         /** Cached bases no instance uses are pruned once older than this (Nova's 24 h default). */

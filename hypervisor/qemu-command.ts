@@ -15,7 +15,7 @@ const instanceIdFwCfgName = 'opt/strata/instance-id';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** sun_path holds 108 bytes including the terminating NUL. */
-const maxUnixSocketPathBytes = 107;
+export const maxUnixSocketPathBytes = 107;
 
 export function buildQemuCommand(spec: VmSpec): string[] {
   assertValid(spec);

@@ -55,7 +55,7 @@ export class FilesystemImageStore {
       await syncFile(partial);
       await rename(partial, this.path(options.area, location));
       await syncFile(join(this.root, options.area));
-      return { location, ...counter.digest() };
+      return { location, ...(await counter.digest()) };
     } catch (error) {
       await rm(partial, { force: true });
       throw error;

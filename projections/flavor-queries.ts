@@ -89,7 +89,7 @@ export function flavorQueries(db: ReadModelDatabase) {
         const after = query.sortDir === 'asc' ? '>' : '<';
         conditions.push(`(${column} ${after} @marker_value OR (${column} = @marker_value AND id ${after} @marker))`);
         params.marker = marker.id;
-        params.marker_value = marker[column] as string | number;
+        params.marker_value = marker[column];
       }
       const order = `${column} ${query.sortDir.toUpperCase()}, id ${query.sortDir.toUpperCase()}`;
       const rows = db.prepare<[Record<string, string | number>], FlavorRow>(`SELECT * FROM flavors WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT @limit`).all(params);

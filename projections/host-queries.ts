@@ -7,14 +7,12 @@ import type { ReadModelDatabase } from './read-model.js';
 export interface HostRecord extends CandidateHost {
   /** Nova's integer hypervisor id (microversions before 2.53): the order hosts first registered in. */
   id: number;
-  registeredAt: string;
 }
 
 interface HostRow {
   id: number;
   host: string;
   registration: string;
-  registered_at: string;
   enabled: number;
   disabled_reason: string | null;
   heartbeat_at: string | null;
@@ -31,7 +29,7 @@ interface ClaimRow {
 
 export function hostQueries(db: ReadModelDatabase) {
   const hosts = db.prepare<[], HostRow>(
-    `SELECT h.id, h.host, h.registration, h.registered_at, h.enabled, h.disabled_reason, b.at AS heartbeat_at, b.interval_seconds
+    `SELECT h.id, h.host, h.registration, h.enabled, h.disabled_reason, b.at AS heartbeat_at, b.interval_seconds
        FROM compute_hosts h LEFT JOIN compute_host_heartbeats b ON b.host = h.host ORDER BY h.id`,
   );
   const claims = db.prepare<[], ClaimRow>('SELECT * FROM compute_host_claims');
@@ -46,7 +44,6 @@ export function hostQueries(db: ReadModelDatabase) {
     }
     return rows.map((row) => ({
       id: row.id,
-      registeredAt: row.registered_at,
       state: {
         registration: JSON.parse(row.registration) as HostRegistration,
         enabled: row.enabled === 1,

@@ -20,20 +20,20 @@ const HOST_STREAM_PREFIX = hostStream('');
 
 export const hostsProjection = defineProjection({
   name: 'hosts',
-  version: 1,
+  version: 2,
   tables: TABLES,
   filter: { eventTypes: [...Object.keys(hostEventSchemas), ...Object.keys(hostHeartbeatEventSchemas)] },
   // `id` is the hypervisor's number in Nova's older microversions: hosts are numbered in
   // the order they first registered, which a rebuild replays identically.
   createTables: (t) => `
     CREATE TABLE ${t.compute_hosts} (id INTEGER PRIMARY KEY, host TEXT NOT NULL UNIQUE, availability_zone TEXT NOT NULL,
-      registration TEXT NOT NULL, registered_at TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, disabled_reason TEXT) STRICT;
+      registration TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, disabled_reason TEXT) STRICT;
     CREATE TABLE ${t.compute_host_heartbeats} (host TEXT PRIMARY KEY, at TEXT NOT NULL, interval_seconds REAL NOT NULL) STRICT;
     CREATE TABLE ${t.compute_host_claims} (host TEXT NOT NULL, instance_id TEXT NOT NULL, vcpus INTEGER NOT NULL,
       ram_mb INTEGER NOT NULL, disk_gb INTEGER NOT NULL, PRIMARY KEY (host, instance_id)) STRICT`,
   prepare: (db, t): Statements => ({
     'HostRegistered.v1': db.prepare(
-      `INSERT INTO ${t.compute_hosts} (host, availability_zone, registration, registered_at) VALUES (@host, @availabilityZone, @registration, @timestamp)
+      `INSERT INTO ${t.compute_hosts} (host, availability_zone, registration) VALUES (@host, @availabilityZone, @registration)
        ON CONFLICT (host) DO UPDATE SET availability_zone = excluded.availability_zone, registration = excluded.registration`,
     ),
     'HostStatusChanged.v1': db.prepare(`UPDATE ${t.compute_hosts} SET enabled = @enabled, disabled_reason = @reason WHERE host = @host`),
@@ -49,14 +49,14 @@ export const hostsProjection = defineProjection({
   apply: (statements, event: RecordedEvent) => {
     const handled = event as unknown as HandledEvent;
     const host = handled.type === 'HostHeartbeat.v1' ? handled.data.host : event.stream.slice(HOST_STREAM_PREFIX.length);
-    statements[handled.type].run(rowOf(handled, host, event.metadata.timestamp));
+    statements[handled.type].run(rowOf(handled, host));
   },
 });
 
-function rowOf(event: HandledEvent, host: string, timestamp: string): Row {
+function rowOf(event: HandledEvent, host: string): Row {
   switch (event.type) {
     case 'HostRegistered.v1':
-      return { host, availabilityZone: event.data.availabilityZone, registration: JSON.stringify(event.data), timestamp };
+      return { host, availabilityZone: event.data.availabilityZone, registration: JSON.stringify(event.data) };
     case 'HostStatusChanged.v1':
       return { host, enabled: Number(event.data.enabled), reason: event.data.reason };
     case 'ResourcesClaimed.v1':

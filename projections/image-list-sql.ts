@@ -31,11 +31,13 @@ function visibilityClause(query: ImageListQuery, viewer: Viewer, params: unknown
     params.push(visibility);
     return 'i.visibility = ?';
   }
+  // `id IN (subquery)` lets SQLite read the few matching ids through an index once,
+  // where a correlated EXISTS would run per candidate row.
   const member = () => {
     params.push(viewer.projectId);
-    if (query.memberStatus === 'all') return 'EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = ?)';
+    if (query.memberStatus === 'all') return 'i.id IN (SELECT image_id FROM image_members WHERE member_id = ?)';
     params.push(query.memberStatus);
-    return 'EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = ? AND m.status = ?)';
+    return 'i.id IN (SELECT image_id FROM image_members WHERE member_id = ? AND status = ?)';
   };
   const owned = () => {
     params.push(viewer.projectId);
@@ -84,11 +86,11 @@ function whereClause(query: ImageListQuery, viewer: Viewer): { sql: string; para
     params.push(query.sizeMax);
   }
   for (const tag of query.tags) {
-    conditions.push('EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.tag = ?)');
+    conditions.push('i.id IN (SELECT image_id FROM image_tags WHERE tag = ?)');
     params.push(tag);
   }
   for (const { key, value } of query.properties) {
-    conditions.push('EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.key = ? AND p.value = ?)');
+    conditions.push('i.id IN (SELECT image_id FROM image_properties WHERE key = ? AND value = ?)');
     params.push(key, value);
   }
   return { sql: conditions.join(' AND '), params };

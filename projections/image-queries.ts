@@ -87,7 +87,7 @@ export function imageQueries(db: ReadModelDatabase) {
   /** Adds tags and properties to rows, two queries for the whole page. */
   const withDetails = (rows: ImageRow[]): ImageRecordView[] => {
     const ids = JSON.stringify(rows.map((row) => row.id));
-    const views = new Map(rows.map((row) => [row.id, { ...row, tags: [] as string[], properties: {} as Record<string, string> }]));
+    const views = new Map<string, ImageRecordView>(rows.map((row) => [row.id, { ...row, tags: [], properties: {} }]));
     for (const { image_id, tag } of tagsOf.all(ids)) views.get(image_id)?.tags.push(tag);
     for (const { image_id, key, value } of propertiesOf.all(ids)) {
       const view = views.get(image_id);

@@ -134,7 +134,7 @@ export const imagesProjection = defineProjection({
   createIndexes: (t) => `
     CREATE INDEX ${t.images}_by_created ON ${t.images} (created_at, id);
     CREATE INDEX ${t.images}_by_owner ON ${t.images} (owner);
-    CREATE INDEX ${t.images}_by_name ON ${t.images} (name);
+    CREATE INDEX ${t.images}_by_name ON ${t.images} (coalesce(name, ''), created_at, id);
     CREATE INDEX ${t.image_properties}_by_key ON ${t.image_properties} (key, value);
     CREATE INDEX ${t.image_tags}_by_tag ON ${t.image_tags} (tag);
     CREATE INDEX ${t.image_members}_by_member ON ${t.image_members} (member_id, status)`,

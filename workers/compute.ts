@@ -7,6 +7,7 @@ import type { StrataConfig } from '../config/schema.js';
 import { createHostProbeActivities } from '../activities/host-probe.js';
 import { upsertPruneSchedule } from '../activities/launch/cache-prune-schedule.js';
 import { computeHostActivitiesFor } from '../activities/launch/host-wiring.js';
+import { announceComputeHost } from '../activities/scheduling/compute-host-presence.js';
 import { strataEventSchemas } from '../domain/event-registry.js';
 import { openEventStore } from '../eventstore/open.js';
 import { computeTaskQueue } from '../workflows/task-queues.js';
@@ -36,7 +37,13 @@ export async function runComputeWorker(config: StrataConfig): Promise<void> {
       ovmf: { code: config.compute.ovmfCode, vars: config.compute.ovmfVars },
     });
     await schedulePruning(config, host);
-    await runWorkerUntilSignalled(config, { taskQueue: computeTaskQueue(host), activities: { ...probe, ...launch, ...cache } }, `compute worker ${host}`);
+    // Registered and heartbeating before it polls: the scheduler may place instances here from now on.
+    const presence = await announceComputeHost(config, await probe.describeHost(), events);
+    try {
+      await runWorkerUntilSignalled(config, { taskQueue: computeTaskQueue(host), activities: { ...probe, ...launch, ...cache } }, `compute worker ${host}`);
+    } finally {
+      await presence.stop();
+    }
   } finally {
     await events.close();
   }

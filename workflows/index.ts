@@ -1,5 +1,6 @@
 // Every workflow the control worker runs; the worker bundles this file.
 export { probeHost } from './probe-host.js';
 export { launchInstance } from './launch.js';
+export { consoleOutput } from './console-output.js';
 export { imageImport } from './image-import.js';
 export { listImageCache, pruneImageCache } from './prune-image-cache.js';

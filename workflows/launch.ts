@@ -23,18 +23,26 @@ const scheduling = proxyActivities<SchedulingActivities>({
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [LaunchFailure.noValidHost, LaunchFailure.invalidRequest] },
 });
 
-function onHost(host: string) {
+/** The host's activities: downloads get an hour and a heartbeat, every other step two minutes. */
+function onHost(host: string): HostLaunchActivities {
   const common = { taskQueue: computeTaskQueue(host), scheduleToStartTimeout: '1 minute' } as const;
   const retry = { maximumAttempts: 3, nonRetryableErrorTypes: [LaunchFailure.invalidRequest, LaunchFailure.bootTimeout] };
+  const steps = proxyActivities<HostLaunchActivities>({ ...common, startToCloseTimeout: '2 minutes', retry });
+  // A dead worker is noticed within the heartbeat timeout, however long the download.
+  const downloads = proxyActivities<HostLaunchActivities>({
+    ...common,
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: '30 seconds',
+    retry: { ...retry, maximumAttempts: 5 },
+  });
+  // proxyActivities returns a Proxy: its members must be picked, not spread.
   return {
-    ...proxyActivities<HostLaunchActivities>({ ...common, startToCloseTimeout: '2 minutes', retry }),
-    // Downloads can be long: they heartbeat, so a dead worker is noticed within the heartbeat timeout.
-    ...proxyActivities<Pick<HostLaunchActivities, 'ensureImageCached'>>({
-      ...common,
-      startToCloseTimeout: '1 hour',
-      heartbeatTimeout: '30 seconds',
-      retry: { ...retry, maximumAttempts: 5 },
-    }),
+    ensureImageCached: downloads.ensureImageCached,
+    createRootDisk: steps.createRootDisk,
+    createEphemeralDisk: steps.createEphemeralDisk,
+    startVm: steps.startVm,
+    waitForBoot: steps.waitForBoot,
+    destroyInstance: steps.destroyInstance,
   };
 }
 

@@ -8,7 +8,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/clien
 import { pruneImageCache } from '../../workflows/prune-image-cache.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
 
-export const PRUNE_INTERVAL = '40 minutes' as const;
+const PRUNE_INTERVAL = '40 minutes' as const;
 
 export function pruneScheduleId(host: string): string {
   return `prune-cache-${host}`;

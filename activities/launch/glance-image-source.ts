@@ -7,8 +7,12 @@ import { request as httpsRequest } from 'node:https';
 import type { ImageSource } from './image-source.js';
 import type { KeystoneSession } from './keystone-session.js';
 
-/** No byte for this long means the connection is dead: fail, and the retry resumes. */
-const idleTimeoutMs = 60_000;
+/**
+ * No byte for this long means the connection is dead: fail, and the retry resumes.
+ * Shorter than the launch workflow's 30 s heartbeat timeout, so a stalled download
+ * fails as itself rather than as a silent worker.
+ */
+const idleTimeoutMs = 20_000;
 
 function get(url: URL, headers: Record<string, string>): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

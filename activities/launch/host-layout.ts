@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { instanceFiles } from '../../hypervisor/instance-files.js';
+import { maxUnixSocketPathBytes } from '../../hypervisor/qemu-command.js';
 
 export interface BaseFiles {
   /** sha1 hex of the image id: the base's file name. */
@@ -38,8 +39,6 @@ export interface HostLayout {
   instance(instanceId: string): InstancePaths;
 }
 
-/** sun_path holds 108 bytes including the terminating NUL. */
-const maxUnixSocketPathBytes = 107;
 const longestInstanceId = '00000000-0000-0000-0000-000000000000';
 
 export class HostDirectoryTooLongError extends Error {

@@ -9,8 +9,8 @@ import type { EventStore } from '../../eventstore/port.js';
 import { resolveAccelerator } from '../../hypervisor/accelerator.js';
 import { createImageCacheActivities } from './cache-activities.js';
 import type { ImageCacheActivities } from './cache-activities.js';
-import type { HostLaunchActivities } from './contract.js';
 import { glanceImageSource } from './glance-image-source.js';
+import type { HostActivities } from './host.js';
 import { createHostLaunchActivities } from './host.js';
 import type { HostLayout } from './host-layout.js';
 import { hostLayout } from './host-layout.js';
@@ -21,7 +21,7 @@ import { storeImageSource } from './store-image-source.js';
 
 export interface ComputeHostActivities {
   layout: HostLayout;
-  launch: HostLaunchActivities;
+  launch: HostActivities;
   cache: ImageCacheActivities;
 }
 

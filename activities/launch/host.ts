@@ -12,7 +12,7 @@ import { instanceFiles } from '../../hypervisor/instance-files.js';
 import type { VmHandle } from '../../hypervisor/vm-process.js';
 import { adoptVm, isRunning, startVm, stopVm } from '../../hypervisor/vm-process.js';
 import { activityMetadata } from '../event-metadata.js';
-import type { HostLaunchActivities, LaunchStep } from './contract.js';
+import type { CachedImage, HostLaunchActivities, LaunchStep } from './contract.js';
 import type { WipeMode } from './disk-wipe.js';
 import { wipeFile } from './disk-wipe.js';
 import { createEphemeralDisk, createRootDisk } from './disks.js';
@@ -35,7 +35,7 @@ export interface HostLaunchDependencies {
 }
 
 /** Image property naming the line a guest prints on its serial console once booted. */
-export const BOOT_MARKER_PROPERTY = 'strata_boot_marker';
+const BOOT_MARKER_PROPERTY = 'strata_boot_marker';
 
 /**
  * An instance being destroyed is not shut down politely for long (Nova's delete is a
@@ -58,7 +58,7 @@ function resumeLimitOf(details: unknown): number | undefined {
   return progress?.phase === 'downloading' && typeof progress.bytes === 'number' ? progress.bytes : undefined;
 }
 
-export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLaunchActivities {
+export function createHostLaunchActivities(deps: HostLaunchDependencies) {
   const { layout } = deps.cache;
   const vmStarts = new SingleFlight<VmHandle, never>();
   const record = (step: LaunchStep, event: Exclude<InstanceEvent, { type: 'InstanceRequested.v1' }>) =>
@@ -69,7 +69,7 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
     vmStarts.run(request.instanceId, undefined, async () => (await adoptVm(paths.dir)) ?? startVm(await vmSpecFor(request, paths, deps.vm)));
 
   return {
-    ensureImageCached: (step, image) =>
+    ensureImageCached: (step: LaunchStep, image: InstanceRequest['image']) =>
       translatingFailures(async () => {
         const context = Context.current();
         const resumeLimit = resumeLimitOf(context.info.heartbeatDetails);
@@ -81,7 +81,7 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
         });
       }),
 
-    createRootDisk: (step, request, base) =>
+    createRootDisk: (step: LaunchStep, request: InstanceRequest, base: CachedImage) =>
       translatingFailures(async () => {
         const paths = layout.instance(step.instanceId);
         await mkdir(paths.dir, { recursive: true, mode: 0o700 });
@@ -90,7 +90,7 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
         return { path: disk.path };
       }),
 
-    createEphemeralDisk: (step, request) =>
+    createEphemeralDisk: (step: LaunchStep, request: InstanceRequest) =>
       translatingFailures(async () => {
         const paths = layout.instance(step.instanceId);
         await mkdir(paths.dir, { recursive: true, mode: 0o700 });
@@ -100,7 +100,7 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
         return { path: disk.path };
       }),
 
-    startVm: (step, request) =>
+    startVm: (step: LaunchStep, request: InstanceRequest) =>
       translatingFailures(async () => {
         await record(step, { type: 'InstanceSpawning.v1', data: { host: deps.host } });
         const vm = await runningVm(request, layout.instance(step.instanceId));
@@ -108,7 +108,7 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
         return { pid: vm.pid };
       }),
 
-    waitForBoot: (step, request) =>
+    waitForBoot: (step: LaunchStep, request: InstanceRequest) =>
       translatingFailures(async () => {
         const { dir } = layout.instance(step.instanceId);
         const vm = await adoptVm(dir);
@@ -125,7 +125,7 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
         await record(step, { type: 'InstanceBooted.v1', data: { launchedAt: new Date().toISOString() } });
       }),
 
-    destroyInstance: (step) =>
+    destroyInstance: (step: LaunchStep) =>
       translatingFailures(async () => {
         const paths = layout.instance(step.instanceId);
         const vm = await adoptVm(paths.dir);
@@ -136,5 +136,8 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies): HostLa
         await deps.beforeRemove?.(paths);
         await rm(paths.dir, { recursive: true, force: true });
       }),
-  };
+  } satisfies HostLaunchActivities;
 }
+
+/** The same functions as HostLaunchActivities, as plain properties (callable detached, as Temporal calls them). */
+export type HostActivities = ReturnType<typeof createHostLaunchActivities>;

@@ -28,10 +28,7 @@ import type { DownloadProgress } from './image-download.js';
 import type { ImageSource } from './image-source.js';
 import { SingleFlight } from './single-flight.js';
 
-export type CacheProgress =
-  | { phase: 'waiting'; holderPid: number }
-  | { phase: 'verifying'; bytes: number }
-  | ({ phase: 'downloading' } & DownloadProgress);
+export type CacheProgress = { phase: 'waiting'; holderPid: number } | { phase: 'verifying'; bytes: number } | DownloadProgress;
 
 export interface ImageCacheOptions {
   layout: HostLayout;
@@ -105,7 +102,7 @@ export class ImageCache {
         part: files.part,
         source: this.options.source,
         ...(resumeLimit === undefined ? {} : { resumeLimit }),
-        onProgress: (progress) => emit({ phase: 'downloading', ...progress }),
+        onProgress: emit,
       });
       return this.install(image, expected, files);
     });

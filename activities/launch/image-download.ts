@@ -9,12 +9,16 @@ import { hashFile } from './base-verification.js';
 import { ImageCorruptError, LaunchRejectedError } from './failures.js';
 import type { ImageSource } from './image-source.js';
 
-export interface DownloadProgress {
-  /** Bytes of the `.part` file that are on disk (fsynced). */
-  bytes: number;
-  /** Where this download started: 0, or the size of the `.part` it resumed. */
-  resumedFrom: number;
-}
+export type DownloadProgress =
+  | {
+      phase: 'downloading';
+      /** Bytes of the `.part` file that are on disk (fsynced). */
+      bytes: number;
+      /** Where this download started: 0, or the size of the `.part` it resumed. */
+      resumedFrom: number;
+    }
+  /** Hashing what an earlier attempt left, before asking the source for the rest. */
+  | { phase: 'verifying'; bytes: number };
 
 export interface DownloadRequest {
   image: ImageSnapshot;
@@ -48,7 +52,8 @@ export async function downloadToPart(request: DownloadRequest): Promise<void> {
   const handle = await open(part, offset > 0 ? 'r+' : 'w', 0o600);
   try {
     await handle.truncate(offset);
-    let hash = await hashFile(part, digest.algorithm, undefined, offset);
+    const onHashed = (bytes: number) => request.onProgress({ phase: 'verifying', bytes });
+    let hash = await hashFile(part, digest.algorithm, onHashed, offset);
     let position = offset;
     if (image.size === 0 || offset < image.size) {
       const bytes = await request.source.open(image.id, offset);
@@ -69,13 +74,13 @@ export async function downloadToPart(request: DownloadRequest): Promise<void> {
         }
         if (Date.now() - lastCheckpoint >= checkpointIntervalMs) {
           await handle.sync();
-          request.onProgress({ bytes: position, resumedFrom: offset });
+          request.onProgress({ phase: 'downloading', bytes: position, resumedFrom: offset });
           lastCheckpoint = Date.now();
         }
       }
     }
     await handle.sync();
-    request.onProgress({ bytes: position, resumedFrom: offset });
+    request.onProgress({ phase: 'downloading', bytes: position, resumedFrom: offset });
     const actual = hash.digest('hex');
     if (actual !== digest.value || (image.size > 0 && position !== image.size)) {
       await rm(part, { force: true });

@@ -11,17 +11,22 @@ const requestTimeoutMs = 30_000;
 const renewMarginMs = 60_000;
 
 export class KeystoneSession {
-  private current: { token: string; expiresAt: number } | null = null;
+  private current: Promise<{ token: string; expiresAt: number }> | null = null;
 
   constructor(
     private readonly apiBase: string,
     private readonly credentials: ServiceCredentials,
   ) {}
 
+  /** Concurrent callers share one request for a new token. */
   async token(): Promise<string> {
-    if (this.current && this.current.expiresAt - renewMarginMs > Date.now()) return this.current.token;
-    this.current = await this.issue();
-    return this.current.token;
+    const seen = this.current;
+    const valid = await seen?.catch(() => null);
+    if (valid && valid.expiresAt - renewMarginMs > Date.now()) return valid.token;
+    // Whoever finds no valid token first asks for one; callers that waited meanwhile reuse it.
+    const fresh = this.current === seen ? this.issue() : (this.current ?? this.issue());
+    this.current = fresh;
+    return (await fresh).token;
   }
 
   /** Forget a token the API refused (revoked, or the API restarted with new keys). */

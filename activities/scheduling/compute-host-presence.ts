@@ -5,8 +5,7 @@ import { announceHost } from '../../application/hosts/host-presence.js';
 import type { HostPresence } from '../../application/hosts/host-presence.js';
 import type { StrataConfig } from '../../config/schema.js';
 import type { HostRegistration } from '../../domain/compute/host.js';
-import { strataEventSchemas } from '../../domain/event-registry.js';
-import { openEventStore } from '../../eventstore/open.js';
+import type { EventStore } from '../../eventstore/port.js';
 import type { HostFacts } from '../host-probe.js';
 
 export function registrationOf(facts: HostFacts, compute: StrataConfig['compute']): HostRegistration {
@@ -25,24 +24,12 @@ export function registrationOf(facts: HostFacts, compute: StrataConfig['compute'
   };
 }
 
-/** Registers the host and starts its heartbeats; `stop()` ends them and closes the event log. */
-export async function announceComputeHost(config: StrataConfig, facts: HostFacts): Promise<HostPresence> {
-  const events = openEventStore(config, strataEventSchemas());
-  try {
-    const presence = await announceHost({
-      events,
-      registration: registrationOf(facts, config.compute),
-      intervalSeconds: config.compute.heartbeatIntervalSeconds,
-      log: (line) => console.error(line),
-    });
-    return {
-      async stop() {
-        await presence.stop();
-        await events.close();
-      },
-    };
-  } catch (error) {
-    await events.close();
-    throw error;
-  }
+/** Registers the host and starts its heartbeats; `stop()` ends them. */
+export function announceComputeHost(config: StrataConfig, facts: HostFacts, events: EventStore): Promise<HostPresence> {
+  return announceHost({
+    events,
+    registration: registrationOf(facts, config.compute),
+    intervalSeconds: config.compute.heartbeatIntervalSeconds,
+    log: (line) => console.error(line),
+  });
 }

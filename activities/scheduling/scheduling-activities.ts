@@ -3,7 +3,7 @@
 // itself with ids derived from the step's key, so a retried activity never records twice.
 import { ApplicationFailure } from '@temporalio/activity';
 import { placeInstance, NoValidHostError } from '../../application/hosts/place-instance.js';
-import type { HostSource } from '../../application/hosts/fresh-hosts.js';
+import type { HostSource } from '../../application/hosts/host-view.js';
 import { releaseInstanceClaim } from '../../application/hosts/release-claim.js';
 import { recordInstanceStep } from '../../application/instances/record-step.js';
 import { instanceEventSchemas } from '../../domain/compute/instance.js';

@@ -71,6 +71,16 @@ export const flavorRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
     },
   );
 
+  app.get(
+    '/flavors/:flavorId/os-flavor-access',
+    { schema: { summary: "A private flavor's access list (strata keeps none)", params: flavorParams }, config: { policy: 'os_compute_api:os-flavor-access' } },
+    async (request) => {
+      request.authorize(projectTarget(request));
+      if (visibleFlavor(request, request.params.flavorId).isPublic) throw new DomainError('not_found', 'Access list not available for public flavors.');
+      return { flavor_access: [] };
+    },
+  );
+
   app.post(
     '/flavors',
     { schema: { summary: 'Create a flavor', body: flavorCreateBody }, config: { policy: 'os_compute_api:os-flavor-manage:create' } },

@@ -5,8 +5,11 @@ import type { InstanceLauncher } from '../../application/instances/launcher.js';
 import type { FlavorQueries } from '../../projections/flavor-queries.js';
 import type { ImageQueries } from '../../projections/image-queries.js';
 import type { InstanceQueries } from '../../projections/instance-queries.js';
+import type { AvailabilityZoneRouteOptions } from './availability-zones.js';
+import type { HypervisorRouteOptions } from './hypervisors.js';
+import type { ServerGroupRouteOptions } from './server-groups.js';
 
-export interface ComputeRouteOptions {
+export interface ComputeRouteOptions extends HypervisorRouteOptions, AvailabilityZoneRouteOptions, ServerGroupRouteOptions {
   /** The compute root, e.g. http://127.0.0.1:8770/compute (the catalog names `<base>/v2.1`). */
   base: string;
   flavors: FlavorQueries;

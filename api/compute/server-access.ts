@@ -2,9 +2,30 @@
 // an admin) and a deleted one are 404, as Nova's project-scoped lookup answers; and the
 // policy target and view settings each server is shown with.
 import type { FastifyRequest } from 'fastify';
+import { hostDownReason } from '../../domain/compute/host-heartbeat.js';
 import { DomainError } from '../../domain/decider.js';
+import type { HostQueries } from '../../projections/host-queries.js';
 import type { InstanceQueries, InstanceRecord } from '../../projections/instance-queries.js';
 import type { ServerViewContext } from './server-views.js';
+
+export type HostStatusOf = (host: string | null) => string;
+
+/**
+ * Nova's host_status of a server's host, read once per request: '' without a host,
+ * MAINTENANCE when disabled, UP or DOWN by its heartbeats, UNKNOWN for a host never registered.
+ */
+export function hostStatusReader(hosts: HostQueries): HostStatusOf {
+  let records: Map<string, ReturnType<HostQueries['all']>[number]> | undefined;
+  const now = new Date();
+  return (host) => {
+    if (host === null) return '';
+    records ??= new Map(hosts.all().map((record) => [record.state.registration.host, record]));
+    const record = records.get(host);
+    if (!record) return 'UNKNOWN';
+    if (!record.state.enabled) return 'MAINTENANCE';
+    return hostDownReason(record.heartbeat, now) === null ? 'UP' : 'DOWN';
+  };
+}
 
 export function serverNotFound(serverId: string): DomainError {
   return new DomainError('not_found', `Instance ${serverId} could not be found.`);
@@ -22,17 +43,18 @@ export function findServer(request: FastifyRequest, instances: InstanceQueries, 
   return record;
 }
 
-export function serverViewContext(request: FastifyRequest, record: InstanceRecord, base: string, show: boolean): ServerViewContext {
+export function serverViewContext(request: FastifyRequest, record: InstanceRecord, base: string, show: boolean, hostStatusOf: HostStatusOf): ServerViewContext {
   const target = serverTarget(record);
+  const showsHostStatus = request.microversion.atLeast('2.16') && request.allowed('os_compute_api:servers:show:host_status', target);
   return {
     base,
     microversion: request.microversion,
     show,
     allowed: {
       extendedAttributes: request.allowed('os_compute_api:os-extended-server-attributes', target),
-      hostStatus: request.allowed('os_compute_api:servers:show:host_status', target),
       flavorExtraSpecs: request.allowed('os_compute_api:os-flavor-extra-specs:index', target),
       isAdmin: request.allowed('context_is_admin'),
     },
+    hostStatus: showsHostStatus ? hostStatusOf(record.state.host) : null,
   };
 }

@@ -38,6 +38,8 @@ export const UNSUPPORTED_SERVER_FIELDS = [
   'hypervisor_hostname',
   'hostname',
 ] as const;
+type UnsupportedField = (typeof UNSUPPORTED_SERVER_FIELDS)[number];
+const unsupportedFields = Object.fromEntries(UNSUPPORTED_SERVER_FIELDS.map((field) => [field, z.unknown().optional()])) as Record<UnsupportedField, z.ZodOptional<z.ZodUnknown>>;
 
 const hints = z.object({ group: z.guid().optional() }).loose();
 
@@ -57,7 +59,7 @@ export const serverCreateBody = z
         adminPass: z.string().max(255).optional(),
         'OS-DCF:diskConfig': z.enum(['AUTO', 'MANUAL']).optional(),
         config_drive: z.union([z.boolean(), z.string()]).optional(),
-        ...Object.fromEntries(UNSUPPORTED_SERVER_FIELDS.map((field) => [field, z.unknown().optional()])),
+        ...unsupportedFields,
       })
       .strict(),
     'os:scheduler_hints': hints.optional(),

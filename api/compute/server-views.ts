@@ -12,7 +12,9 @@ export interface ServerViewContext {
   base: string;
   microversion: Microversion;
   /** Policy answers for this caller on this server. */
-  allowed: { extendedAttributes: boolean; hostStatus: boolean; flavorExtraSpecs: boolean; isAdmin: boolean };
+  allowed: { extendedAttributes: boolean; flavorExtraSpecs: boolean; isAdmin: boolean };
+  /** The host's status from 2.16, when policy shows it to the caller; otherwise null. */
+  hostStatus: string | null;
   /** server show (not list) adds the server groups from 2.71. */
   show: boolean;
 }
@@ -95,12 +97,11 @@ function extendedAttributes(record: InstanceRecord, { microversion, allowed }: S
 
 /** Fields that later microversions add, with strata's values (it has no locks, tags or descriptions). */
 function laterFields(record: InstanceRecord, context: ServerViewContext) {
-  const { microversion, allowed, show } = context;
+  const { microversion, hostStatus, show } = context;
   const at = (version: string, fields: Record<string, unknown>) => (microversion.atLeast(version) ? fields : {});
   return {
     ...at('2.9', { locked: false }),
-    // strata does not track host liveness per server; Nova's word for that is UNKNOWN.
-    ...(microversion.atLeast('2.16') && allowed.hostStatus ? { host_status: record.state.host ? 'UNKNOWN' : '' } : {}),
+    ...(hostStatus === null ? {} : { host_status: hostStatus }),
     ...at('2.19', { description: null }),
     ...at('2.26', { tags: [] }),
     ...at('2.63', { trusted_image_certificates: null }),

@@ -4,13 +4,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ComputeRouteOptions } from './options.js';
 import { markerNotFound, pageLinks } from './paging.js';
-import { findServer, serverTarget, serverViewContext } from './server-access.js';
+import { findServer, hostStatusReader, serverTarget, serverViewContext } from './server-access.js';
 import { serverListQueryOf, serverListQuerystring } from './server-list-query.js';
 import { serverDetail, serverSummary } from './server-views.js';
 
 export const serverParams = z.object({ serverId: z.string().min(1).max(255) });
 
-export const serverRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, { base, instances }) => {
+export const serverRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, { base, instances, hosts }) => {
   for (const detailed of [false, true]) {
     app.get(
       detailed ? '/servers/detail' : '/servers',
@@ -24,8 +24,9 @@ export const serverRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
         const page = instances.list(query);
         if (!page) throw markerNotFound(query.marker ?? '');
         const links = pageLinks(`${base}/v2.1/servers${detailed ? '/detail' : ''}`, request.query, page, query.limit);
+        const hostStatusOf = hostStatusReader(hosts);
         return {
-          servers: page.map((record) => (detailed ? serverDetail(record, serverViewContext(request, record, base, false)) : serverSummary(record, base))),
+          servers: page.map((record) => (detailed ? serverDetail(record, serverViewContext(request, record, base, false, hostStatusOf)) : serverSummary(record, base))),
           ...(links ? { servers_links: links } : {}),
         };
       },
@@ -35,6 +36,6 @@ export const serverRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
   app.get('/servers/:serverId', { schema: { summary: 'Show a server', params: serverParams }, config: { policy: 'os_compute_api:servers:show' } }, async (request) => {
     const record = findServer(request, instances, request.params.serverId);
     request.authorize(serverTarget(record));
-    return { server: serverDetail(record, serverViewContext(request, record, base, true)) };
+    return { server: serverDetail(record, serverViewContext(request, record, base, true, hostStatusReader(hosts))) };
   });
 };

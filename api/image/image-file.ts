@@ -11,27 +11,22 @@ import { OCTET_STREAM, requireOctetStream } from './media-types.js';
 import type { ImageRouteOptions } from './options.js';
 
 export const imageFileRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app, { queries, data, store }) => {
-  app.put(
-    '/v2/images/:imageId/file',
-    { schema: { summary: 'Upload image data', params: imageIdParams }, config: { policy: 'upload_image' }, preParsing: [requireOctetStream] },
-    async (request, reply) => {
-      const found = findVisibleImage(request, queries, request.params.imageId);
-      request.authorize(found.target);
-      await data.upload(found.image.id, request.body as Readable, requestMetadata(request.caller, request.id));
-      return reply.status(204).send();
-    },
-  );
-
-  app.put(
-    '/v2/images/:imageId/stage',
-    { schema: { summary: 'Stage image data for a glance-direct import', params: imageIdParams }, config: { policy: 'upload_image' }, preParsing: [requireOctetStream] },
-    async (request, reply) => {
-      const found = findVisibleImage(request, queries, request.params.imageId);
-      request.authorize(found.target);
-      await data.stage(found.image.id, request.body as Readable, requestMetadata(request.caller, request.id));
-      return reply.status(204).send();
-    },
-  );
+  const receivers = [
+    { path: 'file', summary: 'Upload image data', receive: data.upload.bind(data) },
+    { path: 'stage', summary: 'Stage image data for a glance-direct import', receive: data.stage.bind(data) },
+  ] as const;
+  for (const { path, summary, receive } of receivers) {
+    app.put(
+      `/v2/images/:imageId/${path}`,
+      { schema: { summary, params: imageIdParams }, config: { policy: 'upload_image' }, preParsing: [requireOctetStream] },
+      async (request, reply) => {
+        const found = findVisibleImage(request, queries, request.params.imageId);
+        request.authorize(found.target);
+        await receive(found.image.id, request.body as Readable, requestMetadata(request.caller, request.id));
+        return reply.status(204).send();
+      },
+    );
+  }
 
   app.get('/v2/images/:imageId/file', { schema: { summary: 'Download image data', params: imageIdParams }, config: { policy: 'download_image' } }, async (request, reply) => {
     const found = findVisibleImage(request, queries, request.params.imageId);

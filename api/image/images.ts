@@ -15,7 +15,7 @@ import type { ImageRecordView } from '../../projections/image-queries.js';
 import { writableAttributesOf } from '../../projections/image-queries.js';
 import { authorizeRead, findVisibleImage, imageNotFound, viewerOf } from './access.js';
 import { listLinks } from './list-links.js';
-import { patchDialectOf, requireJsonPatch } from './media-types.js';
+import { patchDialectOf, requireJson, requireJsonPatch } from './media-types.js';
 import type { ImageRouteOptions } from './options.js';
 import { assertMayChangeProperties, readablePropertiesFor } from './property-access.js';
 import { imageView } from './views.js';
@@ -41,7 +41,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
 
   app.post(
     '/v2/images',
-    { schema: { summary: 'Create an image', body: z.record(z.string(), z.unknown()) }, config: { policy: 'add_image' } },
+    { schema: { summary: 'Create an image', body: z.record(z.string(), z.unknown()) }, config: { policy: 'add_image' }, preParsing: [requireJson] },
     async (request, reply) => {
       const creation = parseImageCreation(request.body);
       const owner = creation.owner ?? request.caller.project?.id;

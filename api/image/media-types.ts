@@ -1,5 +1,5 @@
 // Glance's request media types: image data is application/octet-stream, a PATCH is one of
-// the two JSON-patch types. Checked before the body is read, so a wrong type is a 415
+// the two JSON-patch types, any other body is JSON. Checked before the body is read, so a wrong type is a 415
 // (with Accept-Patch for PATCH), not a parse error.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PATCH_MEDIA_TYPES } from '../../domain/image/json-patch.js';
@@ -23,6 +23,10 @@ export function acceptGlanceMediaTypes(app: FastifyInstance): void {
       done(new HttpError(400, 'Malformed JSON in request body.'), undefined);
     }
   });
+}
+
+export async function requireJson(request: FastifyRequest): Promise<void> {
+  if (mediaTypeOf(request) !== 'application/json') throw new HttpError(415, 'Unsupported Content-Type; send application/json.');
 }
 
 export async function requireOctetStream(request: FastifyRequest): Promise<void> {

@@ -8,6 +8,7 @@ import { MEMBER_STATUSES } from '../../domain/image/vocabulary.js';
 import { findVisibleImage } from './access.js';
 import type { VisibleImage } from './access.js';
 import { imageIdParams } from './images.js';
+import { requireJson } from './media-types.js';
 import type { ImageRouteOptions } from './options.js';
 import { memberView } from './views.js';
 
@@ -36,7 +37,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
 
   app.post(
     '/v2/images/:imageId/members',
-    { schema: { summary: 'Share an image with a project', params: imageIdParams, body: z.object({ member: z.string().min(1).max(255) }) }, config: { policy: 'add_member' } },
+    { schema: { summary: 'Share an image with a project', params: imageIdParams, body: z.object({ member: z.string().min(1).max(255) }) }, config: { policy: 'add_member' }, preParsing: [requireJson] },
     async (request) => {
       const found = findVisibleImage(request, queries, request.params.imageId);
       request.authorize(found.target);
@@ -57,7 +58,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
 
   app.put(
     '/v2/images/:imageId/members/:memberId',
-    { schema: { summary: 'Accept, reject or reset a share', params: memberParams, body: z.object({ status: z.enum(MEMBER_STATUSES) }) }, config: { policy: 'modify_member' } },
+    { schema: { summary: 'Accept, reject or reset a share', params: memberParams, body: z.object({ status: z.enum(MEMBER_STATUSES) }) }, config: { policy: 'modify_member' }, preParsing: [requireJson] },
     async (request) => {
       const found = findVisibleImage(request, queries, request.params.imageId);
       const { memberId } = request.params;

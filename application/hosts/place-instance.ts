@@ -17,7 +17,7 @@ import { WrongExpectedRevisionError } from '../../eventstore/port.js';
 import type { HostRecord } from '../../projections/host-queries.js';
 import { handleCommand } from '../handle-command.js';
 import { recordInstanceStep } from '../instances/record-step.js';
-import type { HostSource } from './fresh-hosts.js';
+import type { HostSource } from './host-view.js';
 
 export interface PlacementDependencies {
   events: EventStore;
@@ -33,7 +33,7 @@ export class NoValidHostError extends Error {
 /** Passes whose claims only lost revision races are planned again on fresh states, this often at most. */
 const MAX_PASSES = 5;
 
-type ClaimOutcome = { placed: HostRecord } | { placed: null; refused: Rejection[]; contended: boolean; placedInGroupOn: string | null };
+type ClaimOutcome = { placed: HostRecord } | { placed: null; refused: Rejection[]; contended: boolean };
 
 export async function placeInstance(
   deps: PlacementDependencies,
@@ -53,13 +53,17 @@ export async function placeInstance(
     const outcome = await claimBest(deps.events, step, request, plan.ranked, metadata);
     if (outcome.placed) return recordScheduled(deps.events, step, request, outcome.placed, metadata);
     if (outcome.contended && pass < MAX_PASSES) continue;
-    if (outcome.placedInGroupOn !== null) await unplace(deps.events, request, outcome.placedInGroupOn, metadata);
+    await leaveGroupHost(deps.events, request, metadata);
     throw new NoValidHostError(noValidHostMessage([...plan.rejections, ...outcome.refused]));
   }
 }
 
+async function groupState(events: EventStore, groupId: string) {
+  return fold(serverGroupDecider, (await events.readStream(serverGroupStream(groupId))) as unknown as ServerGroupEvent[]);
+}
+
 async function groupPlacements(events: EventStore, groupId: string): Promise<GroupPlacements> {
-  const state = fold(serverGroupDecider, (await events.readStream(serverGroupStream(groupId))) as unknown as ServerGroupEvent[]);
+  const state = await groupState(events, groupId);
   if (!state.group || state.deleted) throw new NoValidHostError(`No valid host was found. Server group ${groupId} could not be found.`);
   return { group: state.group, members: state.members };
 }
@@ -68,25 +72,31 @@ async function groupPlacements(events: EventStore, groupId: string): Promise<Gro
 async function claimBest(events: EventStore, step: LaunchStep, request: InstanceRequest, ranked: readonly HostRecord[], metadata: EventMetadata): Promise<ClaimOutcome> {
   const refused: Rejection[] = [];
   let contended = false;
-  let placedInGroupOn: string | null = null;
   const { instanceId, groupId } = request;
   for (const candidate of ranked) {
     const { host } = candidate.state.registration;
     try {
-      if (groupId !== null) {
-        await handleCommand(events, serverGroupDecider, serverGroupStream(groupId), { kind: 'place', instanceId, host }, { metadata });
-        placedInGroupOn = host;
-      }
+      // A placement left by a host whose claim then failed is replaced by the next one.
+      if (groupId !== null) await handleCommand(events, serverGroupDecider, serverGroupStream(groupId), { kind: 'place', instanceId, host }, { metadata });
       const claim = { kind: 'claim', instanceId, resources: requestedResources(request.flavor) } as const;
       const { state } = await handleCommand(events, hostDecider, hostStream(host), claim, { metadata, idempotencyKey: `${step.key}/claim/${host}` });
       if (state.claims.has(instanceId)) return { placed: candidate };
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) contended = true;
-      else if (error instanceof DomainError) refused.push({ host, filter: 'Claim', reason: `lost to a concurrent launch: ${error.message}` });
+      if (error instanceof WrongExpectedRevisionError) {
+        contended = true;
+        refused.push({ host, filter: 'Claim', reason: 'kept losing to concurrent launches' });
+      } else if (error instanceof DomainError) refused.push({ host, filter: 'Claim', reason: `lost to a concurrent launch: ${error.message}` });
       else throw error;
     }
   }
-  return { placed: null, refused, contended, placedInGroupOn };
+  return { placed: null, refused, contended };
+}
+
+/** A launch that found no host occupies none in its group (a failed claim may have left a placement). */
+async function leaveGroupHost(events: EventStore, request: InstanceRequest, metadata: EventMetadata): Promise<void> {
+  if (request.groupId === null) return;
+  const host = (await groupState(events, request.groupId)).members.get(request.instanceId);
+  if (host) await unplace(events, request, host, metadata);
 }
 
 async function unplace(events: EventStore, request: InstanceRequest, host: string, metadata: EventMetadata): Promise<void> {

@@ -29,6 +29,11 @@ export function parseAvailabilityZone(text: string | null): ZoneRequest {
   return { zone: zone === '' ? null : zone, forcedHost: forced === '' ? null : forced };
 }
 
+/** Nova refuses a zone in which no enabled compute host is. */
+export function checkZoneAvailable(zone: string, availableZones: readonly string[]): void {
+  if (!availableZones.includes(zone)) throw new DomainError('invalid', 'The requested availability zone is not available');
+}
+
 /** What the launch needs of the image, copied so a later image change cannot alter a running launch. */
 export function imageSnapshotOf(image: ImageRecordView): ImageSnapshot {
   if (image.status !== 'active') throw new DomainError('invalid', `Image ${image.id} is not active.`);

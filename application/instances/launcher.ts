@@ -29,11 +29,16 @@ export interface LauncherDependencies {
   projections: ProjectionRunner;
   temporal: Client;
   taskQueue?: string;
+  temporalTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
 export class InstanceLauncher {
   constructor(private readonly deps: LauncherDependencies) {}
+
+  private withDeadline<T>(call: () => Promise<T>): Promise<T> {
+    return this.deps.temporal.connection.withDeadline(Date.now() + (this.deps.temporalTimeoutMs ?? TEMPORAL_CALL_TIMEOUT_MS), call);
+  }
 
   /** Records the request and starts its launch; resolves once the read model shows the outcome. */
   async launch(request: InstanceRequest, metadata: EventMetadata): Promise<void> {
@@ -65,10 +70,9 @@ export class InstanceLauncher {
    * operator's explicit act.
    */
   private async start(request: InstanceRequest): Promise<void> {
-    const { temporal } = this.deps;
     try {
-      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
-        temporal.workflow.start<typeof launchInstance>('launchInstance', {
+      await this.withDeadline(() =>
+        this.deps.temporal.workflow.start<typeof launchInstance>('launchInstance', {
           taskQueue: this.deps.taskQueue ?? CONTROL_TASK_QUEUE,
           workflowId: launchWorkflowId(request.instanceId),
           workflowIdConflictPolicy: 'USE_EXISTING',
@@ -89,9 +93,8 @@ export class InstanceLauncher {
 
   /** Whether a launch workflow exists despite a failed start call (e.g. the answer was lost). */
   private async launchExists(instanceId: string): Promise<boolean> {
-    const { temporal } = this.deps;
     try {
-      await temporal.connection.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => temporal.workflow.getHandle(launchWorkflowId(instanceId)).describe());
+      await this.withDeadline(() => this.deps.temporal.workflow.getHandle(launchWorkflowId(instanceId)).describe());
       return true;
     } catch {
       return false;

@@ -81,8 +81,9 @@ export function shortfall(state: HostState, wanted: Resources): string | null {
   return null;
 }
 
+/** Field by field: the store keeps data with sorted keys, so serialised forms differ in order. */
 function sameRegistration(a: HostRegistration | null, b: HostRegistration): boolean {
-  return a !== null && JSON.stringify(a) === JSON.stringify(b);
+  return a !== null && (Object.keys(b) as Array<keyof HostRegistration>).every((key) => a[key] === b[key]);
 }
 
 export const hostDecider: Decider<HostState, HostCommand, HostEvent> = {

@@ -2,7 +2,7 @@
 // list, show, set, unset, save, share across projects, delete) as a user would live it.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +15,12 @@ let strata: RunningStrata;
 let admin: Record<string, string>;
 const dir = mkdtempSync(join(tmpdir(), 'strata-image-e2e-'));
 const qcow2 = join(dir, 'disk.qcow2');
+// Without --file the CLI reads image data from its stdin, which a test cannot close.
+const tiny = join(dir, 'tiny.raw');
 
 beforeAll(async () => {
   await execa('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '32M']);
+  writeFileSync(tiny, 'tiny raw disk');
   strata = await startStrata();
   admin = strata.adminEnv;
 }, 180_000);
@@ -37,7 +40,8 @@ describe('openstack image commands against strata up', { timeout: 240_000 }, () 
   it('creates an image from a file with formats and properties', async () => {
     const image = await openstackJson(admin, ['image', 'create', '--file', qcow2, '--disk-format', 'qcow2', '--container-format', 'bare', '--property', 'os_distro=cirros', '--property', 'hw_disk_bus=virtio', 'e2e-cirros']);
     imageId = image.id as string;
-    expect(image).toMatchObject({ name: 'e2e-cirros', disk_format: 'qcow2', container_format: 'bare', status: 'active', visibility: 'shared' });
+    // The CLI prints the image as created, before its data was uploaded.
+    expect(image).toMatchObject({ name: 'e2e-cirros', disk_format: 'qcow2', container_format: 'bare', visibility: 'shared' });
     const shown = await openstackJson(admin, ['image', 'show', imageId]);
     const bytes = readFileSync(qcow2);
     expect(shown).toMatchObject({ size: bytes.length, checksum: createHash('md5').update(bytes).digest('hex'), status: 'active' });
@@ -46,7 +50,7 @@ describe('openstack image commands against strata up', { timeout: 240_000 }, () 
   });
 
   it('lists with --long, --property, --sort and --limit/--marker', async () => {
-    for (const name of ['e2e-b', 'e2e-a']) await ok(admin, ['image', 'create', '--disk-format', 'raw', '--container-format', 'bare', '--property', 'batch=list', name]);
+    for (const name of ['e2e-b', 'e2e-a']) await ok(admin, ['image', 'create', '--file', tiny, '--disk-format', 'raw', '--container-format', 'bare', '--property', 'batch=list', name]);
     const long = await openstackJson<Row[]>(admin, ['image', 'list', '--long']);
     expect(long.find((row) => row.ID === imageId)).toMatchObject({ Name: 'e2e-cirros', 'Disk Format': 'qcow2', 'Container Format': 'bare', Status: 'active' });
     const filtered = await openstackJson<Row[]>(admin, ['image', 'list', '--property', 'batch=list']);
@@ -87,7 +91,7 @@ describe('openstack image commands against strata up', { timeout: 240_000 }, () 
     await ok(admin, ['role', 'add', '--user', 'e2e-other-user', '--project', 'e2e-other', 'member']);
     const other = { ...admin, OS_USERNAME: 'e2e-other-user', OS_PASSWORD: 'other-secret', OS_PROJECT_NAME: 'e2e-other' };
 
-    const own = await openstackJson(other, ['image', 'create', '--disk-format', 'raw', '--container-format', 'bare', 'e2e-own']);
+    const own = await openstackJson(other, ['image', 'create', '--file', tiny, '--disk-format', 'raw', '--container-format', 'bare', 'e2e-own']);
     const publicize = await openstack(other, ['image', 'set', '--public', own.id as string]);
     expect(publicize.exitCode).not.toBe(0);
     expect(publicize.stderr).toMatch(/403/);

@@ -1,6 +1,6 @@
 // The body of POST /v2/images.
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../../domain/decider.js';
+import type { DomainError } from '../../../domain/decider.js';
 import { DEFAULT_ATTRIBUTES, parseImageCreation } from '../../../domain/image/creation.js';
 import { canSeeImage } from '../../../domain/image/visibility.js';
 

@@ -1,0 +1,36 @@
+// Builds the compute service's parts for one API process, seeds the default flavors (once
+// in the cloud's life) and resumes launches a crash left unstarted.
+import { FlavorCommands } from '../../application/flavors/flavor-commands.js';
+import { ServerGroupCommands } from '../../application/hosts/server-group-commands.js';
+import { ConsoleReader } from '../../application/instances/console-output.js';
+import { InstanceLauncher } from '../../application/instances/launcher.js';
+import { requestMetadata } from '../../application/metadata.js';
+import { apiBaseUrl } from '../../config/paths.js';
+import { flavorQueries } from '../../projections/flavor-queries.js';
+import { hostQueries } from '../../projections/host-queries.js';
+import { imageQueries } from '../../projections/image-queries.js';
+import { instanceQueries } from '../../projections/instance-queries.js';
+import { serverGroupQueries } from '../../projections/server-group-queries.js';
+import type { ApiContext } from '../context.js';
+import type { ComputeRouteOptions } from './options.js';
+
+export async function computeRouteOptions(context: ApiContext, log: (line: string) => void = console.warn): Promise<ComputeRouteOptions> {
+  const { config, events, projections, readModel, temporal } = context;
+  const flavorCommands = new FlavorCommands(events, projections);
+  await flavorCommands.seedDefaults(requestMetadata(null, 'seed-flavors'));
+  const instances = instanceQueries(readModel);
+  const launcher = new InstanceLauncher({ events, projections, temporal, log });
+  await launcher.resume(instances.building());
+  return {
+    base: `${apiBaseUrl(config)}/compute`,
+    flavors: flavorQueries(readModel),
+    flavorCommands,
+    instances,
+    images: imageQueries(readModel),
+    launcher,
+    console: new ConsoleReader(temporal),
+    hosts: hostQueries(readModel),
+    serverGroups: serverGroupQueries(readModel),
+    serverGroupCommands: new ServerGroupCommands(events, projections),
+  };
+}
