@@ -4,6 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { computeHostName } from '../config/paths.js';
 import type { StrataConfig } from '../config/schema.js';
+import { createConsoleActivities } from '../activities/console.js';
 import { createHostProbeActivities } from '../activities/host-probe.js';
 import { upsertPruneSchedule } from '../activities/launch/cache-prune-schedule.js';
 import { computeHostActivitiesFor } from '../activities/launch/host-wiring.js';
@@ -40,7 +41,7 @@ export async function runComputeWorker(config: StrataConfig): Promise<void> {
     // Registered and heartbeating before it polls: the scheduler may place instances here from now on.
     const presence = await announceComputeHost(config, await probe.describeHost(), events);
     try {
-      await runWorkerUntilSignalled(config, { taskQueue: computeTaskQueue(host), activities: { ...probe, ...launch, ...cache } }, `compute worker ${host}`);
+      await runWorkerUntilSignalled(config, { taskQueue: computeTaskQueue(host), activities: { ...probe, ...launch, ...cache, ...createConsoleActivities({ layout }) } }, `compute worker ${host}`);
     } finally {
       await presence.stop();
     }

@@ -1,6 +1,7 @@
 // Builds the compute service's parts for one API process, seeds the default flavors (once
 // in the cloud's life) and resumes launches a crash left unstarted.
 import { FlavorCommands } from '../../application/flavors/flavor-commands.js';
+import { HostAdministration } from '../../application/hosts/host-administration.js';
 import { ServerGroupCommands } from '../../application/hosts/server-group-commands.js';
 import { ConsoleReader } from '../../application/instances/console-output.js';
 import { InstanceLauncher } from '../../application/instances/launcher.js';
@@ -32,5 +33,6 @@ export async function computeRouteOptions(context: ApiContext, log: (line: strin
     hosts: hostQueries(readModel),
     serverGroups: serverGroupQueries(readModel),
     serverGroupCommands: new ServerGroupCommands(events, projections),
+    hostAdministration: new HostAdministration(events, projections),
   };
 }

@@ -8,8 +8,9 @@ import type { InstanceQueries } from '../../projections/instance-queries.js';
 import type { AvailabilityZoneRouteOptions } from './availability-zones.js';
 import type { HypervisorRouteOptions } from './hypervisors.js';
 import type { ServerGroupRouteOptions } from './server-groups.js';
+import type { ComputeServiceRouteOptions } from './services.js';
 
-export interface ComputeRouteOptions extends HypervisorRouteOptions, AvailabilityZoneRouteOptions, ServerGroupRouteOptions {
+export interface ComputeRouteOptions extends HypervisorRouteOptions, AvailabilityZoneRouteOptions, ServerGroupRouteOptions, ComputeServiceRouteOptions {
   /** The compute root, e.g. http://127.0.0.1:8770/compute (the catalog names `<base>/v2.1`). */
   base: string;
   flavors: FlavorQueries;

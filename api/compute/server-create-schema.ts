@@ -41,6 +41,7 @@ export const UNSUPPORTED_SERVER_FIELDS = [
 type UnsupportedField = (typeof UNSUPPORTED_SERVER_FIELDS)[number];
 const unsupportedFields = Object.fromEntries(UNSUPPORTED_SERVER_FIELDS.map((field) => [field, z.unknown().optional()])) as Record<UnsupportedField, z.ZodOptional<z.ZodUnknown>>;
 
+/** strata's scheduler reads the `group` hint; others pass, as Nova passes hints no enabled filter reads. */
 const hints = z.object({ group: z.guid().optional() }).loose();
 
 export const serverCreateBody = z

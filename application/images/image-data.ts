@@ -11,6 +11,9 @@ import { ImageTooLargeError } from '../../imagestore/hashing-counter.js';
 import type { ImageQueries } from '../../projections/image-queries.js';
 import type { ImageCommands } from './image-commands.js';
 
+/** How a client that goes away mid-upload surfaces: its fault, not the server's. */
+const INTERRUPTED = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'ECONNABORTED']);
+
 export interface ImageLimits {
   /** Glance's image_size_cap. */
   imageSizeCapBytes: number;
@@ -71,6 +74,7 @@ export class ImageData {
       if (error instanceof ImageTooLargeError) {
         throw new DomainError('too_large', `Image exceeds the storage quota or the image size cap: at most ${error.limit} bytes may be stored.`);
       }
+      if (INTERRUPTED.has((error as NodeJS.ErrnoException).code ?? '')) throw new DomainError('invalid', 'The upload was interrupted before all of its data arrived.');
       throw error;
     }
   }

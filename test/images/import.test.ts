@@ -2,14 +2,16 @@
 // HTTP source (allowed explicitly), glance-direct from staged data, the SSRF guard,
 // format checks, transient failures retried, and the image back to queued on failure.
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { execa } from 'execa';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createImageImportActivities } from '../../activities/image-import.js';
 import { ImageImports, imageImportWorkflowId } from '../../application/images/image-imports.js';
@@ -19,6 +21,9 @@ import { workflowsPath } from '../../workers/control.js';
 import { createImage, openImageHarness, type ImageHarness } from './support/image-harness.js';
 
 const taskQueue = `image-import-test-${randomUUID()}`;
+/** A recorded run of the workflow: changed workflow code must still replay it (or use patched()). */
+const SAVED_HISTORY = new URL('./histories/image-import-web-download.pb', import.meta.url);
+const REPLAY_SCRIPT = new URL('./fixtures/replay-history.ts', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'strata-import-'));
 let h: ImageHarness;
 let imports: ImageImports;
@@ -113,6 +118,21 @@ describe('web-download', { timeout: 120_000 }, () => {
       expect.objectContaining({ type: 'ImageActivated.v1', workflow_id: imageImportWorkflowId(id), activity: 'activateImage' }),
     ]);
   });
+
+  it('replays its own history and the saved one (determinism across code changes)', async () => {
+    const { id } = await createImage(h.alice, { disk_format: 'qcow2' });
+    expect(await importAndWait(id, 'web-download', `${sourceUrl}/disk.qcow2`)).toBe('active');
+    const history = await new Client({ connection: clientConnection }).workflow.getHandle(imageImportWorkflowId(id)).fetchHistory();
+    const encoded = temporal.api.history.v1.History.encode(history).finish();
+    const fresh = join(dir, 'fresh-history.pb');
+    writeFileSync(fresh, encoded);
+    // STRATA_SAVE_HISTORIES=1 records the fresh run as the saved one (after a deliberate, patched() change).
+    if (process.env.STRATA_SAVE_HISTORIES === '1') writeFileSync(SAVED_HISTORY, encoded);
+    for (const file of [fresh, fileURLToPath(SAVED_HISTORY)]) {
+      const replay = await execa('node', ['--import', 'tsx', fileURLToPath(REPLAY_SCRIPT), file], { reject: false });
+      expect(replay.exitCode, `${file}: ${replay.stderr}`).toBe(0);
+    }
+  }, 120_000);
 
   it('retries a transient server error', async () => {
     const { id } = await createImage(h.alice, { disk_format: 'qcow2' });

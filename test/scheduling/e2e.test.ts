@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { startStrata, type RunningStrata } from '../support/strata-up.js';
-import { missingActionsPolicyFile } from './support/compute-api.js';
 
 let strata: RunningStrata;
 const work = mkdtempSync(join(tmpdir(), 'strata-scheduling-e2e-'));
 
 beforeAll(async () => {
-  strata = await startStrata({ STRATA_POLICY_FILE: missingActionsPolicyFile(), STRATA_COMPUTE_AVAILABILITY_ZONE: 'zone-e2e', STRATA_COMPUTE_HEARTBEAT_INTERVAL_SECONDS: '2' });
+  strata = await startStrata({ STRATA_COMPUTE_AVAILABILITY_ZONE: 'zone-e2e', STRATA_COMPUTE_HEARTBEAT_INTERVAL_SECONDS: '2' });
 }, 180_000);
 afterAll(async () => strata.stop());
 

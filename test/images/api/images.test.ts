@@ -1,8 +1,10 @@
 // Image CRUD, lists and data through the HTTP API (app.inject) over real parts.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../../runtime/wait.js';
 import { createImage, openImageHarness, patchImage, uploadData, type ImageHarness } from '../support/image-harness.js';
 
 let h: ImageHarness;
@@ -165,5 +167,26 @@ describe('discovery', () => {
     expect((await h.alice.call('GET', '/v2/info/import')).json()).toEqual({
       'import-methods': { description: 'Import methods available.', type: 'array', value: ['glance-direct', 'web-download'] },
     });
+  });
+});
+
+describe('an upload whose client goes away', () => {
+  it('returns the image to queued and keeps nothing', async () => {
+    const { id } = await createImage(h.alice);
+    const address = await h.api.app.listen({ host: '127.0.0.1', port: 0 });
+    const stored = () => ['images', 'staging', 'partial'].flatMap((area) => readdirSync(join(h.api.services.image.store.root, area)));
+    const before = stored();
+    const request = httpRequest(`${address}/image/v2/images/${id}/file`, {
+      method: 'PUT',
+      headers: { 'x-auth-token': h.alice.token, 'content-type': 'application/octet-stream', 'content-length': String(10 * 1024 * 1024) },
+    });
+    request.on('error', () => undefined);
+    request.write(randomBytes(256 * 1024));
+    await waitUntil('the upload to start', async () => (await h.alice.call('GET', `/v2/images/${id}`)).json<{ status: string }>().status === 'saving', { timeoutMs: 5_000 });
+    request.destroy();
+    await waitUntil('the image to return to queued', async () => (await h.alice.call('GET', `/v2/images/${id}`)).json<{ status: string }>().status === 'queued', { timeoutMs: 5_000 });
+    expect(stored()).toEqual(before);
+    const failure = (await h.api.context.events.readStream(`image-${id}`)).at(-1);
+    expect(failure).toMatchObject({ type: 'ImageUploadFailed.v1' });
   });
 });

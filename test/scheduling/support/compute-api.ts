@@ -1,17 +1,7 @@
 // The in-process API for the scheduling routes (hypervisors, availability zones, server
 // groups, services) under /compute/v2.1, with an admin and members of two projects.
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { useMicroversions } from '../../../api/compute/microversion.js';
-import type { ComputeServiceRouteOptions } from '../../../api/compute/services.js';
-import { computeServiceRoutes } from '../../../api/compute/services.js';
-import { useErrorDialect } from '../../../api/errors.js';
-import { HostAdministration } from '../../../application/hosts/host-administration.js';
 import { requestMetadata } from '../../../application/metadata.js';
-import { hostQueries } from '../../../projections/host-queries.js';
 import { openTestApi, type TestApi } from '../../support/api-harness.js';
 
 export interface Caller {
@@ -29,36 +19,10 @@ export interface SchedulingApi {
   close(): Promise<void>;
 }
 
-/** Until the compute service registers os-services itself, the test app does. */
-const serviceRoutesScope: FastifyPluginAsyncZod<ComputeServiceRouteOptions> = async (app, { hosts, hostAdministration }) => {
-  useErrorDialect(app, 'nova');
-  useMicroversions(app);
-  await app.register(computeServiceRoutes, { hosts, hostAdministration });
-};
-
-/**
- * Nova's admin-only hypervisor and service actions strata's defaults do not list yet (the
- * lead adds them to domain/policy/defaults/nova.ts), with Nova's default rule.
- */
-export const MISSING_ADMIN_ACTIONS = [
-  ...['list-detail', 'show', 'search', 'uptime'].map((action) => `os_compute_api:os-hypervisors:${action}`),
-  'os_compute_api:os-services:list',
-  'os_compute_api:os-services:update',
-];
-
-export function missingActionsPolicyFile(): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'strata-policy-')), 'policy.yaml');
-  writeFileSync(file, MISSING_ADMIN_ACTIONS.map((action) => `"${action}": "rule:context_is_admin"\n`).join(''));
-  return file;
-}
 
 /** With `port`, the API also listens on 127.0.0.1:`port` (for the real `openstack` CLI). */
 export async function openSchedulingApi(port?: number): Promise<SchedulingApi> {
-  const api = await openTestApi({ policy: { file: missingActionsPolicyFile() }, ...(port === undefined ? {} : { api: { port } }) });
-  const { events, projections, readModel } = api.context;
-  if (!api.app.routeTable.some((route) => route.url === '/compute/v2.1/os-services')) {
-    await api.app.register(serviceRoutesScope, { prefix: '/compute/v2.1', hosts: hostQueries(readModel), hostAdministration: new HostAdministration(events, projections) });
-  }
+  const api = await openTestApi(port === undefined ? {} : { api: { port } });
   const { directory, queries } = api.services.identity;
   const metadata = requestMetadata(null, 'scheduling-api-test');
   const memberRole = queries.role({ name: 'member' });
