@@ -7,8 +7,9 @@ import { strataEventSchemas } from '../domain/event-registry.js';
 import { openEventStore } from '../eventstore/open.js';
 import type { EventStore } from '../eventstore/port.js';
 import { allProjections } from '../projections/all.js';
-import { openReadModel, type ReadModelDatabase } from '../projections/read-model.js';
-import { ProjectionRunner } from '../projections/runner.js';
+import { openProjectedReadModel, type ProjectedReadModel } from '../projections/projected-read-model.js';
+import type { ReadModelDatabase } from '../projections/read-model.js';
+import type { ProjectionRunner } from '../projections/runner.js';
 import { temporalAddress } from '../workers/temporal-connection.js';
 import type { ReadinessCheck } from './health.js';
 
@@ -26,29 +27,26 @@ export interface ApiContext {
 export async function openApiContext(config: StrataConfig): Promise<ApiContext> {
   const paths = dataPaths(config);
   const events = openEventStore(config, strataEventSchemas());
-  const readModel = openReadModel(paths.readModel);
-  const projections = new ProjectionRunner({ store: events, db: readModel, projections: allProjections });
-  const connection = Connection.lazy({ address: temporalAddress(config) });
+  let readModel: ProjectedReadModel;
   try {
-    await projections.start();
+    readModel = await openProjectedReadModel(events, paths.readModel, allProjections);
   } catch (error) {
-    readModel.close();
     await events.close();
     throw error;
   }
+  const connection = Connection.lazy({ address: temporalAddress(config) });
   return {
     config,
     events,
-    readModel,
-    projections,
+    readModel: readModel.db,
+    projections: readModel.runner,
     temporal: new Client({ connection, namespace: config.temporal.namespace }),
     readiness: [
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
       { name: 'eventstore', check: async () => void (await events.headPosition()) },
     ],
     async close() {
-      await projections.stop();
-      readModel.close();
+      await readModel.close();
       await connection.close();
       await events.close();
     },

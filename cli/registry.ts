@@ -3,11 +3,12 @@ import type { CliCommand } from './command.js';
 import { apiCommand } from './commands/api.js';
 import { auditCommand } from './commands/audit.js';
 import { cacheCommand } from './commands/cache.js';
+import { imageCommand } from './commands/image.js';
 import { projectionsCommand } from './commands/projections.js';
 import { upCommand } from './commands/up.js';
 import { workerCommand } from './commands/worker.js';
 
-export const commands: readonly CliCommand[] = [upCommand, apiCommand, workerCommand, projectionsCommand, auditCommand, cacheCommand];
+export const commands: readonly CliCommand[] = [upCommand, apiCommand, workerCommand, projectionsCommand, auditCommand, imageCommand, cacheCommand];
 
 export function findCommand(name: string): CliCommand | undefined {
   return commands.find((command) => command.name === name);

@@ -9,8 +9,7 @@ import { strataEventSchemas } from '../../domain/event-registry.js';
 import type { HostRecord } from '../../projections/host-queries.js';
 import { hostQueries } from '../../projections/host-queries.js';
 import { hostsProjection } from '../../projections/hosts.js';
-import { openReadModel } from '../../projections/read-model.js';
-import { ProjectionRunner } from '../../projections/runner.js';
+import { openProjectedReadModel, type ProjectedReadModel } from '../../projections/projected-read-model.js';
 
 const CATCH_UP_TIMEOUT_MS = 10_000;
 
@@ -24,25 +23,22 @@ export interface HostView {
 
 export async function openHostView(settings: EventStoreSettings): Promise<HostView> {
   const events = openEventStore(settings, strataEventSchemas());
-  const readModel = openReadModel(':memory:');
-  const projections = new ProjectionRunner({ store: events, db: readModel, projections: [hostsProjection] });
+  let readModel: ProjectedReadModel;
   try {
-    await projections.start();
+    readModel = await openProjectedReadModel(events, ':memory:', [hostsProjection]);
   } catch (error) {
-    readModel.close();
     await events.close();
     throw error;
   }
-  const queries = hostQueries(readModel);
+  const queries = hostQueries(readModel.db);
   return {
     events,
     async hosts() {
-      await projections.waitFor(await events.headPosition(), CATCH_UP_TIMEOUT_MS);
+      await readModel.runner.waitFor(await events.headPosition(), CATCH_UP_TIMEOUT_MS);
       return queries.all();
     },
     async close() {
-      await projections.stop();
-      readModel.close();
+      await readModel.close();
       await events.close();
     },
   };

@@ -83,6 +83,9 @@ describe('openstack image commands against strata up', { timeout: 240_000 }, () 
     const saved = join(dir, 'saved.qcow2');
     await ok(admin, ['image', 'save', '--file', saved, imageId]);
     expect(readFileSync(saved).equals(readFileSync(qcow2))).toBe(true);
+    const shown = await openstackJson(admin, ['image', 'show', imageId]);
+    expect(createHash('md5').update(readFileSync(saved)).digest('hex')).toBe(shown.checksum);
+    expect(createHash('sha512').update(readFileSync(saved)).digest('hex')).toBe((shown.properties as Row).os_hash_value);
   });
 
   it('shares an image with another project, which accepts it; a member may not make it public', async () => {
