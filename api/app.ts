@@ -12,6 +12,7 @@ import { healthRoutes, type ReadinessCheck } from './health.js';
 import { computeService } from './compute/index.js';
 import { identityService } from './identity/index.js';
 import { imageService } from './image/index.js';
+import { volumeService } from './volume/index.js';
 import type { ApiServices } from './services.js';
 
 export interface AppDependencies {
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await app.register(identityService, { prefix: '/identity', ...services.identity });
     await app.register(imageService, { prefix: '/image', ...services.image });
     await app.register(computeService, { prefix: '/compute', ...services.compute });
+    await app.register(volumeService, { prefix: '/volume', ...services.volume });
   }
   return app;
 }

@@ -8,6 +8,8 @@ import { computeRouteOptions } from './compute/compose.js';
 import type { ComputeRouteOptions } from './compute/options.js';
 import { imageRouteOptions } from './image/compose.js';
 import type { ImageRouteOptions } from './image/options.js';
+import { volumeRouteOptions } from './volume/compose.js';
+import type { VolumeRouteOptions } from './volume/options.js';
 import { identityQueries } from '../projections/identity-queries.js';
 import type { ApiContext } from './context.js';
 import type { IdentityRouteOptions } from './identity/options.js';
@@ -18,6 +20,7 @@ export interface ApiServices extends Authorization {
   identity: IdentityRouteOptions;
   image: ImageRouteOptions;
   compute: ComputeRouteOptions;
+  volume: VolumeRouteOptions;
 }
 
 /** Builds the services and runs the identity bootstrap (admin user, project and roles). */
@@ -34,5 +37,6 @@ export async function createServices(context: ApiContext, authorization: Authori
     identity: { base: `${apiBase}/identity`, apiBase, region: config.identity.region, tokens, directory, queries },
     image: await imageRouteOptions(context, authorization.protections),
     compute: await computeRouteOptions(context),
+    volume: volumeRouteOptions(context),
   };
 }

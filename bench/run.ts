@@ -26,6 +26,7 @@ const suites: Record<string, () => Promise<{ run: BenchSuite }>> = {
   eventstore: () => import('./eventstore.js'),
   projections: () => import('./projections.js'),
   images: () => import('./images.js'),
+  launch: () => import('./launch.js'),
 };
 
 const resultsFile = fileURLToPath(new URL('./results/latest.json', import.meta.url));

@@ -8,6 +8,7 @@ import { instanceEventSchemas } from './compute/instance.js';
 import { serverGroupEventSchemas } from './compute/server-group.js';
 import { identityEventSchemas } from './identity/events.js';
 import { imageEventSchemas } from './image/events.js';
+import { volumeEventSchemas } from './volume/events.js';
 
 export function strataEventSchemas(): EventSchemaRegistry {
   return new EventSchemaRegistry({
@@ -18,5 +19,6 @@ export function strataEventSchemas(): EventSchemaRegistry {
     ...hostHeartbeatEventSchemas,
     ...serverGroupEventSchemas,
     ...instanceEventSchemas,
+    ...volumeEventSchemas,
   });
 }

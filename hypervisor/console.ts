@@ -21,6 +21,8 @@ export interface WaitForMarkerOptions {
   pollMs?: number;
   /** Stops the wait early once the guest can no longer print the marker (QEMU exited). */
   isRunning?: () => Promise<boolean>;
+  /** Abandons the wait (its reason is thrown as is, not as a BootMarkerError). */
+  signal?: AbortSignal;
 }
 
 /** Resolves with the console text once it contains marker; otherwise throws with its tail. */
@@ -36,8 +38,9 @@ export async function waitForMarker(logPath: string, marker: string, options: Wa
     return exited;
   };
   try {
-    await waitUntil(`'${marker}' on the console ${logPath}`, settled, { timeoutMs: options.timeoutMs, intervalMs: options.pollMs ?? 50 });
+    await waitUntil(`'${marker}' on the console ${logPath}`, settled, { timeoutMs: options.timeoutMs, intervalMs: options.pollMs ?? 50, signal: options.signal });
   } catch (error) {
+    if (options.signal?.aborted) throw error;
     throw new BootMarkerError(`${(error as Error).message}; console ends with: ${consoleTail(text)}`);
   }
   if (text.includes(marker)) return text;

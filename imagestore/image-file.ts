@@ -23,11 +23,3 @@ export function imageFileOf(handle: FileHandle, size: number): ImageFile {
     },
   };
 }
-
-/** An in-memory image, for inspecting bytes that never touched the disk. */
-export function imageFileFromBuffer(bytes: Buffer): ImageFile {
-  return {
-    size: bytes.length,
-    read: (offset, length) => Promise.resolve(bytes.subarray(Math.max(0, offset), Math.max(0, offset + length))),
-  };
-}

@@ -8,5 +8,6 @@ import { imagesProjection } from './images.js';
 import { instancesProjection } from './instances.js';
 import type { Projection } from './projection.js';
 import { serverGroupsProjection } from './server-groups.js';
+import { volumesProjection } from './volumes.js';
 
-export const allProjections: readonly Projection[] = [auditProjection, identityProjection, imagesProjection, hostsProjection, serverGroupsProjection, flavorsProjection, instancesProjection];
+export const allProjections: readonly Projection[] = [auditProjection, identityProjection, imagesProjection, hostsProjection, serverGroupsProjection, flavorsProjection, instancesProjection, volumesProjection];

@@ -85,12 +85,15 @@ function whereClause(query: ImageListQuery, viewer: Viewer): { sql: string; para
     conditions.push('i.size <= ?');
     params.push(query.sizeMax);
   }
+  // Tags and properties are checked per row by primary key, so the scan can follow the
+  // sort order's index and stop at the limit (a list of all ids with a common tag would
+  // cost more to build than the page).
   for (const tag of query.tags) {
-    conditions.push('i.id IN (SELECT image_id FROM image_tags WHERE tag = ?)');
+    conditions.push('EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.tag = ?)');
     params.push(tag);
   }
   for (const { key, value } of query.properties) {
-    conditions.push('i.id IN (SELECT image_id FROM image_properties WHERE key = ? AND value = ?)');
+    conditions.push('EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.key = ? AND p.value = ?)');
     params.push(key, value);
   }
   return { sql: conditions.join(' AND '), params };

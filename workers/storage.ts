@@ -1,14 +1,23 @@
-// A storage worker: the activities that create and export this node's volumes, on the
-// node's own task queue `storage.<node>`.
-import { join } from 'node:path';
-import { dataPaths } from '../config/paths.js';
+// A storage worker: the activities that create, export and delete this node's volumes,
+// on the node's own task queue `storage.<node>`. If the event log records exports on this
+// node, tgtd is started (or adopted) and they are restored before polling; otherwise
+// tgtd starts with the first export. tgtd outlives the worker, as the exports must.
 import type { StrataConfig } from '../config/schema.js';
-import { createStorageProbeActivities } from '../activities/storage-probe.js';
+import { storageNodeParts } from '../activities/storage/wiring.js';
+import { volumesOfNode } from '../application/volumes/node-volumes.js';
+import { strataEventSchemas } from '../domain/event-registry.js';
+import { openEventStore } from '../eventstore/open.js';
 import { storageTaskQueue } from '../workflows/task-queues.js';
 import { runWorkerUntilSignalled } from './run-worker.js';
 
 export async function runStorageWorker(config: StrataConfig): Promise<void> {
-  const { node, address } = config.storage;
-  const activities = createStorageProbeActivities({ node, address, volumesDir: join(dataPaths(config).volumes, node) });
-  await runWorkerUntilSignalled(config, { taskQueue: storageTaskQueue(node), activities }, `storage worker ${node}`);
+  const { node } = config.storage;
+  const events = openEventStore(config, strataEventSchemas());
+  try {
+    const { activities, tgtd } = storageNodeParts(config, events);
+    if ((await volumesOfNode(events, node)).some((volume) => volume.exports.length > 0)) await tgtd.ensure();
+    await runWorkerUntilSignalled(config, { taskQueue: storageTaskQueue(node), activities }, `storage worker ${node}`);
+  } finally {
+    await events.close();
+  }
 }

@@ -4,3 +4,6 @@ export { launchInstance } from './launch.js';
 export { consoleOutput } from './console-output.js';
 export { imageImport } from './image-import.js';
 export { listImageCache, pruneImageCache } from './prune-image-cache.js';
+export { deleteInstance } from './delete.js';
+export { createVolume } from './volume-create.js';
+export { deleteVolume } from './volume-delete.js';

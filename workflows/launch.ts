@@ -2,7 +2,8 @@
 // cache the image, build the root and ephemeral disks, start QEMU and wait for the boot.
 // A failure on the host undoes what was built there, gives the claim back and tries
 // another host; when no attempt is left the instance is ERROR with the failing step.
-import { ApplicationFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+// A cancellation (a delete of the building instance) undoes the same, then ends the launch.
+import { ActivityCancellationType, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { HostLaunchActivities, LaunchStep, Placement, SchedulingActivities } from '../activities/launch/contract.js';
 import { LaunchFailure } from '../activities/launch/contract.js';
 import type { InstanceRequest } from '../domain/compute/instance.js';
@@ -17,15 +18,22 @@ export interface LaunchResult {
   attempts: number;
 }
 
+/**
+ * A cancelled launch waits for the step in flight to end before undoing it: a claim or a
+ * QEMU started after the compensation ran would outlive the instance.
+ */
+const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+
 const scheduling = proxyActivities<SchedulingActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
+  cancellationType,
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [LaunchFailure.noValidHost, LaunchFailure.invalidRequest] },
 });
 
-/** The host's activities: downloads get an hour and a heartbeat, every other step two minutes. */
+/** The host's activities: downloads get an hour, every other step two minutes; long waits heartbeat. */
 function onHost(host: string): HostLaunchActivities {
-  const common = { taskQueue: computeTaskQueue(host), scheduleToStartTimeout: '1 minute' } as const;
+  const common = { taskQueue: computeTaskQueue(host), scheduleToStartTimeout: '1 minute', cancellationType } as const;
   const retry = { maximumAttempts: 3, nonRetryableErrorTypes: [LaunchFailure.invalidRequest, LaunchFailure.bootTimeout] };
   const steps = proxyActivities<HostLaunchActivities>({ ...common, startToCloseTimeout: '2 minutes', retry });
   // A dead worker is noticed within the heartbeat timeout, however long the download.
@@ -35,13 +43,15 @@ function onHost(host: string): HostLaunchActivities {
     heartbeatTimeout: '30 seconds',
     retry: { ...retry, maximumAttempts: 5 },
   });
+  // The boot wait heartbeats so that a delete's cancellation reaches it promptly.
+  const boot = proxyActivities<HostLaunchActivities>({ ...common, startToCloseTimeout: '2 minutes', heartbeatTimeout: '10 seconds', retry });
   // proxyActivities returns a Proxy: its members must be picked, not spread.
   return {
     ensureImageCached: downloads.ensureImageCached,
     createRootDisk: steps.createRootDisk,
     createEphemeralDisk: steps.createEphemeralDisk,
     startVm: steps.startVm,
-    waitForBoot: steps.waitForBoot,
+    waitForBoot: boot.waitForBoot,
     destroyInstance: steps.destroyInstance,
   };
 }
@@ -67,6 +77,7 @@ async function schedule(request: InstanceRequest, attempt: number, excluded: str
   try {
     return await scheduling.scheduleInstance(stepOf(request.instanceId, attempt, 'schedule'), request, excluded);
   } catch (error) {
+    if (isCancellation(error)) throw error;
     return { step: 'schedule', host: null, message: failureOf(error).message };
   }
 }
@@ -90,9 +101,17 @@ async function buildOnHost(request: InstanceRequest, placement: Placement, attem
     await host.waitForBoot(step('waitForBoot'), request);
     return null;
   } catch (error) {
-    if (isCancellation(error)) throw error;
-    await host.destroyInstance(stepOf(request.instanceId, attempt, 'destroyInstance'));
-    await scheduling.releaseClaim(stepOf(request.instanceId, attempt, 'releaseClaim'), placement.host);
+    const undo = async () => {
+      await host.destroyInstance(stepOf(request.instanceId, attempt, 'destroyInstance'));
+      await scheduling.releaseClaim(stepOf(request.instanceId, attempt, 'releaseClaim'), placement.host);
+    };
+    // A step may also fail on its own after the cancellation came: the launch ends cancelled either way.
+    if (isCancellation(error) || CancellationScope.current().consideredCancelled) {
+      // The scope is cancelled: only a non-cancellable one may still run activities.
+      await CancellationScope.nonCancellable(undo);
+      throw isCancellation(error) ? error : new CancelledFailure('launch cancelled');
+    }
+    await undo();
     const { type, message } = failureOf(error);
     return { fault: { step: current, host: placement.host, message }, reschedule: type !== LaunchFailure.invalidRequest };
   }

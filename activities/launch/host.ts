@@ -115,9 +115,15 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies) {
         const marker = request.image.properties[BOOT_MARKER_PROPERTY];
         if (marker) {
           // A guest may print its marker and power off (the UEFI test guest does): the marker counts.
+          // Heartbeats carry a delete's cancellation to this wait; the signal ends it.
+          const activity = Context.current();
           await waitForMarker(instanceFiles(dir).consoleLog, marker, {
             timeoutMs: deps.bootTimeoutSeconds * 1000,
-            isRunning: async () => vm !== undefined && (await isRunning(vm)),
+            isRunning: async () => {
+              activity.heartbeat();
+              return vm !== undefined && (await isRunning(vm));
+            },
+            signal: activity.cancellationSignal,
           });
         } else if (!vm) {
           throw new Error(`QEMU of instance ${step.instanceId} is not running`);

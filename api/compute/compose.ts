@@ -4,6 +4,7 @@ import { FlavorCommands } from '../../application/flavors/flavor-commands.js';
 import { HostAdministration } from '../../application/hosts/host-administration.js';
 import { ServerGroupCommands } from '../../application/hosts/server-group-commands.js';
 import { ConsoleReader } from '../../application/instances/console-output.js';
+import { InstanceDeleter } from '../../application/instances/deleter.js';
 import { InstanceLauncher } from '../../application/instances/launcher.js';
 import { requestMetadata } from '../../application/metadata.js';
 import { apiBaseUrl } from '../../config/paths.js';
@@ -29,6 +30,7 @@ export async function computeRouteOptions(context: ApiContext, log: (line: strin
     instances,
     images: imageQueries(readModel),
     launcher,
+    deleter: new InstanceDeleter({ events, projections, temporal }),
     console: new ConsoleReader(temporal),
     hosts: hostQueries(readModel),
     serverGroups: serverGroupQueries(readModel),

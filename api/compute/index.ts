@@ -10,6 +10,7 @@ import { useMicroversions } from './microversion.js';
 import type { ComputeRouteOptions } from './options.js';
 import { serverActionRoutes } from './server-actions.js';
 import { serverCreateRoutes } from './server-create.js';
+import { serverDeleteRoutes } from './server-delete.js';
 import { serverGroupRoutes } from './server-groups.js';
 import { serverRoutes } from './servers.js';
 import { computeServiceRoutes } from './services.js';
@@ -17,13 +18,13 @@ import { versionRoutes } from './versions.js';
 
 /** The route options alone: fastify adds its own (prefix) to what a plugin receives, and a child must not inherit them. */
 function ownOptions(options: ComputeRouteOptions): ComputeRouteOptions {
-  const { base, flavors, flavorCommands, instances, images, launcher, console, hosts, serverGroups, serverGroupCommands, hostAdministration } = options;
-  return { base, flavors, flavorCommands, instances, images, launcher, console, hosts, serverGroups, serverGroupCommands, hostAdministration };
+  const { base, flavors, flavorCommands, instances, images, launcher, deleter, console, hosts, serverGroups, serverGroupCommands, hostAdministration } = options;
+  return { base, flavors, flavorCommands, instances, images, launcher, deleter, console, hosts, serverGroups, serverGroupCommands, hostAdministration };
 }
 
 const v21: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, options) => {
   useMicroversions(app);
-  for (const routes of [flavorRoutes, serverRoutes, serverCreateRoutes, serverActionRoutes, hypervisorRoutes, availabilityZoneRoutes, serverGroupRoutes, computeServiceRoutes]) {
+  for (const routes of [flavorRoutes, serverRoutes, serverCreateRoutes, serverDeleteRoutes, serverActionRoutes, hypervisorRoutes, availabilityZoneRoutes, serverGroupRoutes, computeServiceRoutes]) {
     await app.register(routes, ownOptions(options));
   }
 };

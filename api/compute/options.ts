@@ -7,10 +7,11 @@ import type { ImageQueries } from '../../projections/image-queries.js';
 import type { InstanceQueries } from '../../projections/instance-queries.js';
 import type { AvailabilityZoneRouteOptions } from './availability-zones.js';
 import type { HypervisorRouteOptions } from './hypervisors.js';
+import type { ServerDeleteRouteOptions } from './server-delete.js';
 import type { ServerGroupRouteOptions } from './server-groups.js';
 import type { ComputeServiceRouteOptions } from './services.js';
 
-export interface ComputeRouteOptions extends HypervisorRouteOptions, AvailabilityZoneRouteOptions, ServerGroupRouteOptions, ComputeServiceRouteOptions {
+export interface ComputeRouteOptions extends HypervisorRouteOptions, AvailabilityZoneRouteOptions, ServerGroupRouteOptions, ComputeServiceRouteOptions, ServerDeleteRouteOptions {
   /** The compute root, e.g. http://127.0.0.1:8770/compute (the catalog names `<base>/v2.1`). */
   base: string;
   flavors: FlavorQueries;

@@ -134,7 +134,7 @@ export function serverDetail(record: InstanceRecord, context: ServerViewContext)
     config_drive: '',
     key_name: null,
     'OS-SRV-USG:launched_at': naiveMicroseconds(state.launchedAt),
-    'OS-SRV-USG:terminated_at': null,
+    'OS-SRV-USG:terminated_at': naiveMicroseconds(state.terminatedAt ?? null),
     'OS-EXT-STS:task_state': state.taskState,
     'OS-EXT-STS:vm_state': state.vmState,
     'OS-EXT-STS:power_state': state.powerState,

@@ -2,7 +2,7 @@
 import type { ImageRecordView, MemberRow } from '../../projections/image-queries.js';
 
 /** Glance shows times to the second, in UTC, with a Z. */
-export function glanceTime(iso: string): string {
+function glanceTime(iso: string): string {
   return `${iso.slice(0, 19)}Z`;
 }
 

@@ -1,5 +1,6 @@
 // An instance (Nova's server): requested through the API, then moved by its launch
-// workflow through Nova's vm_state × task_state, one event per step.
+// workflow through Nova's vm_state × task_state, one event per step, until its delete
+// workflow records it deleted.
 import { z } from 'zod';
 import type { Decider } from '../decider.js';
 import { DomainError } from '../decider.js';
@@ -53,6 +54,11 @@ export const instanceEventSchemas = {
   'VmStarted.v1': z.object({ pid: z.number().int().min(1) }),
   'InstanceBooted.v1': z.object({ launchedAt: z.string() }),
   'InstanceLaunchFailed.v1': faultSchema,
+  /** A delete was asked for: task_state deleting until the delete workflow is done. */
+  'InstanceDeleting.v1': z.object({ requestedAt: z.string() }),
+  /** QEMU is stopped and the instance's disks and directory are gone from the host. */
+  'InstanceDestroyed.v1': z.object({ host: z.string() }),
+  'InstanceDeleted.v1': z.object({ terminatedAt: z.string() }),
 } as const;
 
 type Schemas = typeof instanceEventSchemas;
@@ -78,6 +84,8 @@ export interface InstanceState {
   pid: number | null;
   fault: InstanceFault | null;
   launchedAt: string | null;
+  /** Absent in states stored before deletes existed. */
+  terminatedAt?: string | null;
   updatedAt: string | null;
 }
 
@@ -107,24 +115,37 @@ export function instanceStream(instanceId: string): string {
   return `instance-${instanceId}`;
 }
 
+/** A launch step that lands while a delete runs must not clear task_state deleting. */
+function launchTaskState(state: InstanceState, next: TaskState | null): TaskState | null {
+  return state.taskState === 'deleting' ? 'deleting' : next;
+}
+
 function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
   switch (event.type) {
     case 'InstanceRequested.v1':
       return { ...state, request: event.data, vmState: 'building', taskState: 'scheduling', updatedAt: event.data.createdAt };
-    case 'InstanceScheduled.v1':
-      return { ...state, host: event.data.host, availabilityZone: event.data.availabilityZone, attempt: event.data.attempt, taskState: 'block_device_mapping', fault: null };
+    case 'InstanceScheduled.v1': {
+      const { host, availabilityZone, attempt } = event.data;
+      return { ...state, host, availabilityZone, attempt, taskState: launchTaskState(state, 'block_device_mapping'), fault: null };
+    }
     case 'RootDiskCreated.v1':
       return { ...state, rootDisk: event.data.path };
     case 'EphemeralDiskCreated.v1':
       return { ...state, ephemeralDisk: event.data.path };
     case 'InstanceSpawning.v1':
-      return { ...state, taskState: 'spawning' };
+      return { ...state, taskState: launchTaskState(state, 'spawning') };
     case 'VmStarted.v1':
       return { ...state, pid: event.data.pid };
     case 'InstanceBooted.v1':
-      return { ...state, vmState: 'active', taskState: null, powerState: PowerState.RUNNING, launchedAt: event.data.launchedAt, updatedAt: event.data.launchedAt };
+      return { ...state, vmState: 'active', taskState: launchTaskState(state, null), powerState: PowerState.RUNNING, launchedAt: event.data.launchedAt, updatedAt: event.data.launchedAt };
     case 'InstanceLaunchFailed.v1':
-      return { ...state, vmState: 'error', taskState: null, powerState: PowerState.NOSTATE, pid: null, fault: event.data, updatedAt: event.data.created };
+      return { ...state, vmState: 'error', taskState: launchTaskState(state, null), powerState: PowerState.NOSTATE, pid: null, fault: event.data, updatedAt: event.data.created };
+    case 'InstanceDeleting.v1':
+      return { ...state, taskState: 'deleting', updatedAt: event.data.requestedAt };
+    case 'InstanceDestroyed.v1':
+      return { ...state, powerState: PowerState.NOSTATE, pid: null, rootDisk: null, ephemeralDisk: null };
+    case 'InstanceDeleted.v1':
+      return { ...state, vmState: 'deleted', taskState: null, powerState: PowerState.NOSTATE, terminatedAt: event.data.terminatedAt, updatedAt: event.data.terminatedAt };
   }
 }
 
@@ -133,11 +154,21 @@ function decide(command: InstanceCommand, state: InstanceState): InstanceEvent[]
     if (state.request) throw new DomainError('conflict', `Instance ${command.request.instanceId} already exists.`);
     return [{ type: 'InstanceRequested.v1', data: command.request }];
   }
-  if (!state.request) throw new DomainError('not_found', 'Instance could not be found.');
-  if (state.vmState !== 'building') {
-    throw new DomainError('conflict', `Cannot record ${command.event.type} while the instance is ${state.vmState ?? 'unknown'}.`);
+  // Nova's lookup finds no deleted instance: nothing more happens to one.
+  if (!state.request || state.vmState === 'deleted') throw new DomainError('not_found', 'Instance could not be found.');
+  const { event } = command;
+  switch (event.type) {
+    case 'InstanceDeleting.v1':
+      // A delete may be asked for in any state; asking again while it runs changes nothing.
+      return state.taskState === 'deleting' ? [] : [event];
+    case 'InstanceDestroyed.v1':
+    case 'InstanceDeleted.v1':
+      if (state.taskState !== 'deleting') throw new DomainError('conflict', `Cannot record ${event.type} before the instance's delete was asked for.`);
+      return [event];
+    default:
+      if (state.vmState !== 'building') throw new DomainError('conflict', `Cannot record ${event.type} while the instance is ${state.vmState ?? 'unknown'}.`);
+      return [event];
   }
-  return [command.event];
 }
 
 export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEvent> = {
@@ -154,6 +185,7 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
     pid: null,
     fault: null,
     launchedAt: null,
+    terminatedAt: null,
     updatedAt: null,
   }),
   evolve,

@@ -35,7 +35,7 @@ export const writableAttributeSchemas = {
 } satisfies { [Key in keyof WritableAttributes]: z.ZodType<WritableAttributes[Key]> };
 
 /** Shown by the API, never written by a client. */
-export const READ_ONLY_KEYS: ReadonlySet<string> = new Set([
+const READ_ONLY_KEYS: ReadonlySet<string> = new Set([
   'id',
   'status',
   'owner',
@@ -52,10 +52,6 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set(['self', 'file', 'schema', 'd
 
 export function isWritableAttribute(key: string): key is keyof WritableAttributes {
   return Object.hasOwn(writableAttributeSchemas, key);
-}
-
-export function isBaseKey(key: string): boolean {
-  return isWritableAttribute(key) || READ_ONLY_KEYS.has(key) || RESERVED_KEYS.has(key);
 }
 
 /** Refuses keys no client may write (403, as Glance). */

@@ -4,7 +4,7 @@ import { DomainError } from '../decider.js';
 import { MEMBER_STATUSES, VISIBILITIES } from './vocabulary.js';
 import type { MemberStatus, Visibility } from './vocabulary.js';
 
-export const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'] as const;
+const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 
@@ -36,8 +36,8 @@ export interface ImageListQuery {
 
 export type RawQuery = Readonly<Record<string, string | string[] | undefined>>;
 
-export const DEFAULT_LIMIT = 25;
-export const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 25;
+const MAX_LIMIT = 1000;
 const NON_FILTER_KEYS = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'visibility', 'member_status', 'os_hidden', 'protected', 'tag', 'size_min', 'size_max']);
 
 const invalid = (message: string) => new DomainError('invalid', message);

@@ -2,7 +2,7 @@
 import { DomainError } from '../decider.js';
 import type { ImageStatus } from './vocabulary.js';
 
-export const STATUS_TRANSITIONS: Readonly<Record<ImageStatus, readonly ImageStatus[]>> = {
+const STATUS_TRANSITIONS: Readonly<Record<ImageStatus, readonly ImageStatus[]>> = {
   queued: ['saving', 'uploading', 'importing', 'active', 'deleted'],
   saving: ['active', 'killed', 'deleted', 'queued'],
   uploading: ['importing', 'queued', 'deleted'],

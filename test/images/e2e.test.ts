@@ -1,11 +1,15 @@
 // The real `openstack` CLI against `strata up`: an image's whole life (create with data,
-// list, show, set, unset, save, share across projects, delete) as a user would live it.
+// list, show, set, unset, save, share across projects, import, delete) as a user would
+// live it. This CLI has no `image import`, so that one step speaks HTTP.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../runtime/wait.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { startStrata, type RunningStrata } from '../support/strata-up.js';
 
@@ -21,7 +25,7 @@ const tiny = join(dir, 'tiny.raw');
 beforeAll(async () => {
   await execa('qemu-img', ['create', '-q', '-f', 'qcow2', qcow2, '32M']);
   writeFileSync(tiny, 'tiny raw disk');
-  strata = await startStrata();
+  strata = await startStrata({ STRATA_IMAGES_WEB_DOWNLOAD_ALLOW_LIST: '127.0.0.1' });
   admin = strata.adminEnv;
 }, 180_000);
 afterAll(async () => {
@@ -110,6 +114,24 @@ describe('openstack image commands against strata up', { timeout: 240_000 }, () 
 
     await ok(admin, ['image', 'set', '--public', own.id as string]);
     expect((await openstackJson(other, ['image', 'show', own.id as string])).visibility).toBe('public');
+  });
+
+  it('imports with web-download through the control worker of strata up', async () => {
+    const source = createServer((_request, response) => response.end(readFileSync(qcow2)));
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    try {
+      const token = (await openstackJson(admin, ['token', 'issue'])).id as string;
+      const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+      const created = await fetch(`${strata.apiUrl}/image/v2/images`, { method: 'POST', headers, body: JSON.stringify({ name: 'e2e-web', disk_format: 'qcow2', container_format: 'bare' }) });
+      const { id } = (await created.json()) as { id: string };
+      const uri = `http://127.0.0.1:${(source.address() as AddressInfo).port}/disk.qcow2`;
+      const started = await fetch(`${strata.apiUrl}/image/v2/images/${id}/import`, { method: 'POST', headers, body: JSON.stringify({ method: { name: 'web-download', uri } }) });
+      expect(started.status).toBe(202);
+      await waitUntil('the imported image to be active', async () => (await openstackJson(admin, ['image', 'show', id])).status === 'active', { timeoutMs: 60_000, intervalMs: 1_000 });
+      expect(await openstackJson(admin, ['image', 'show', id])).toMatchObject({ size: readFileSync(qcow2).length, checksum: createHash('md5').update(readFileSync(qcow2)).digest('hex') });
+    } finally {
+      source.close();
+    }
   });
 
   it('deletes the image', async () => {

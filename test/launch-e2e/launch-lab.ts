@@ -2,7 +2,7 @@
 // QEMU processes those hosts started (found by their pidfiles, since server delete is not
 // served yet), hashing, and an instance's stream read straight from the event store.
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostLayout, type HostLayout } from '../../activities/launch/host-layout.js';
 import { strataEventSchemas } from '../../domain/event-registry.js';
@@ -67,4 +67,19 @@ export async function instanceEvents(dataDir: string, instanceId: string): Promi
   } finally {
     await store.close();
   }
+}
+
+/** QEMU processes started for this instance id (its -uuid), wherever their pidfiles are. */
+export function qemuProcessesOf(instanceId: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return argv[0]?.endsWith('qemu-system-x86_64') === true && argv[argv.indexOf('-uuid') + 1] === instanceId;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

@@ -12,6 +12,8 @@ export interface RunningStrata {
   apiUrl: string;
   uiUrl: string;
   dataDir: string;
+  /** The environment `strata up` runs with: another strata process given it joins this deployment. */
+  env: Record<string, string>;
   /** Everything `strata up` printed so far. */
   output: () => string;
   /** OS_* variables for the admin, as `strata up` prints them. */
@@ -24,17 +26,18 @@ export const ADMIN_PASSWORD = 'test-admin-password';
 export async function startStrata(extraEnv: Record<string, string> = {}): Promise<RunningStrata> {
   const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-up-'));
+  const env = {
+    STRATA_DATA_DIR: dataDir,
+    STRATA_API_PORT: String(apiPort),
+    STRATA_TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
+    STRATA_TEMPORAL_DEV_SERVER_UI_PORT: String(uiPort),
+    STRATA_COMPUTE_HOST: 'test-host',
+    STRATA_STORAGE_NODE: 'test-node',
+    STRATA_IDENTITY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    ...extraEnv,
+  };
   const child = execa('node', ['--import', 'tsx', 'cli/main.ts', 'up'], {
-    env: {
-      STRATA_DATA_DIR: dataDir,
-      STRATA_API_PORT: String(apiPort),
-      STRATA_TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
-      STRATA_TEMPORAL_DEV_SERVER_UI_PORT: String(uiPort),
-      STRATA_COMPUTE_HOST: 'test-host',
-      STRATA_STORAGE_NODE: 'test-node',
-      STRATA_IDENTITY_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      ...extraEnv,
-    },
+    env,
     reject: false,
     all: true,
   });
@@ -51,6 +54,7 @@ export async function startStrata(extraEnv: Record<string, string> = {}): Promis
     apiUrl: `http://127.0.0.1:${apiPort}`,
     uiUrl: `http://127.0.0.1:${uiPort}`,
     dataDir,
+    env,
     output: () => output,
     adminEnv,
     async stop() {
