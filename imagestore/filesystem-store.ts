@@ -13,6 +13,7 @@ import type { FormatReport } from './format-inspection.js';
 import { HashingCounter } from './hashing-counter.js';
 import type { Digest } from './hashing-counter.js';
 import { imageFileOf } from './image-file.js';
+import { syncPath } from '../runtime/sync-path.js';
 
 /** `images` holds data of active images; `staging` holds data awaiting an import. */
 export type StoreArea = 'images' | 'staging';
@@ -52,9 +53,9 @@ export class FilesystemImageStore {
     const counter = new HashingCounter(options.maxBytes, options.onBytes);
     try {
       await pipeline(source, counter, createWriteStream(partial, { highWaterMark: WRITE_CHUNK }));
-      await syncFile(partial);
+      await syncPath(partial);
       await rename(partial, this.path(options.area, location));
-      await syncFile(join(this.root, options.area));
+      await syncPath(join(this.root, options.area));
       return { location, ...(await counter.digest()) };
     } catch (error) {
       await rm(partial, { force: true });
@@ -65,7 +66,7 @@ export class FilesystemImageStore {
   /** Moves staged data into the images area once an import has verified it. */
   async promote(location: string): Promise<void> {
     await rename(this.path('staging', location), this.path('images', location));
-    await syncFile(join(this.root, 'images'));
+    await syncPath(join(this.root, 'images'));
   }
 
   async inspect(area: StoreArea, location: string): Promise<FormatReport> {
@@ -95,11 +96,3 @@ export class FilesystemImageStore {
   }
 }
 
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

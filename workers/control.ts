@@ -1,9 +1,11 @@
 // The control worker: runs every workflow (launch, snapshot, delete, import, …) and the
 // cluster-wide activities (scheduling, image service calls) on the control task queue.
+// Its activities share one connection to the event log: the scheduler's host view's.
 import { fileURLToPath } from 'node:url';
-import { deleteActivitiesFor } from '../activities/delete/wiring.js';
+import { createDeleteActivities } from '../activities/delete/delete-activities.js';
 import { imageImportActivitiesFor } from '../activities/image-import-wiring.js';
-import { schedulingActivitiesFor } from '../activities/scheduling/wiring.js';
+import { createSchedulingActivities } from '../activities/scheduling/scheduling-activities.js';
+import { openHostView } from '../application/hosts/host-view.js';
 import type { StrataConfig } from '../config/schema.js';
 import { CONTROL_TASK_QUEUE } from '../workflows/task-queues.js';
 import { runWorkerUntilSignalled } from './run-worker.js';
@@ -11,13 +13,15 @@ import { runWorkerUntilSignalled } from './run-worker.js';
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export async function runControlWorker(config: StrataConfig): Promise<void> {
-  const scheduling = await schedulingActivitiesFor(config);
-  const deletes = deleteActivitiesFor(config);
+  const view = await openHostView(config);
   try {
-    const activities = { ...(await imageImportActivitiesFor(config)), ...scheduling.activities, ...deletes.activities };
+    const activities = {
+      ...createSchedulingActivities(view),
+      ...createDeleteActivities({ events: view.events }),
+      ...(await imageImportActivitiesFor(config, view.events)),
+    };
     await runWorkerUntilSignalled(config, { taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities }, 'control worker');
   } finally {
-    await deletes.close();
-    await scheduling.close();
+    await view.close();
   }
 }

@@ -12,7 +12,7 @@
 //   checked, a warm hit costs a stat and a small JSON read, whatever the image's size.
 //
 // A base that fails the check is removed and downloaded again, never booted.
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import type { ImageSnapshot } from '../../domain/compute/instance.js';
 import type { DiskFormat } from '../../hypervisor/qemu-img.js';
 import type { BaseInfo } from './base-info.js';
@@ -27,6 +27,7 @@ import { downloadToPart } from './image-download.js';
 import type { DownloadProgress } from './image-download.js';
 import type { ImageSource } from './image-source.js';
 import { SingleFlight } from './single-flight.js';
+import { syncPath } from '../../runtime/sync-path.js';
 
 export type CacheProgress = { phase: 'waiting'; holderPid: number } | { phase: 'verifying'; bytes: number } | DownloadProgress;
 
@@ -54,15 +55,6 @@ interface Expectations {
 
 const defaultReverifyAfterMs = 60 * 60 * 1000;
 const defaultLockTimeoutMs = 60 * 60 * 1000;
-
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function sameDigest(a: ExpectedDigest, b: ExpectedDigest): boolean {
   return a.algorithm === b.algorithm && a.value === b.value;
@@ -146,7 +138,7 @@ export class ImageCache {
     }
     await chmod(files.part, 0o444);
     await rename(files.part, files.file);
-    await syncDirectory(this.layout.baseDir);
+    await syncPath(this.layout.baseDir);
     const now = new Date().toISOString();
     const info: BaseInfo = { imageId: image.id, ...expected, virtualSizeBytes, fingerprint: fingerprintOf(await stat(files.file)), verifiedAt: now, lastUsedAt: now };
     await writeBaseInfo(files.info, info);

@@ -45,6 +45,8 @@ export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (ap
     const body = request.body.volume;
     refuseUnsupportedSources(body);
     const sizeGb = volumeSizeOf(body.size);
+    const zone = body.availability_zone ?? availabilityZone;
+    if (zone !== availabilityZone) throw new DomainError('invalid', `Invalid input received: Availability zone '${zone}' is invalid.`);
     const volumeId = randomUUID();
     await volumeService.create(
       {
@@ -54,7 +56,7 @@ export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (ap
         name: body.name ?? body.display_name ?? null,
         description: body.description ?? body.display_description ?? null,
         sizeGb,
-        availabilityZone: body.availability_zone ?? availabilityZone,
+        availabilityZone: zone,
         node,
         metadata: body.metadata ?? {},
         createdAt: new Date().toISOString(),

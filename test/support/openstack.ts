@@ -11,6 +11,8 @@ export async function openstack(env: Record<string, string>, args: string[]): Pr
   const result = await execa('/usr/bin/openstack', args, {
     env: { ...env, PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', OS_CLOUD: '' },
     extendEnv: false,
+    // Without --file, `image create` reads image data from stdin: give it none.
+    input: '',
     reject: false,
     timeout: 120_000,
   });

@@ -78,6 +78,7 @@ describe('Cinder v3 volumes', () => {
     }
     expect((await createVolume({ name: 'no-size' })).status).toBe(400);
     expect((await createVolume({ size: 1, snapshot_id: 'x' })).status).toBe(400);
+    expect((await createVolume({ size: 1, availability_zone: 'elsewhere' })).body).toEqual({ badRequest: { code: 400, message: "Invalid input received: Availability zone 'elsewhere' is invalid." } });
   });
 
   it('hides another project’s volume (404) and refuses a path naming another project (400)', async () => {
