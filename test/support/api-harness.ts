@@ -2,6 +2,7 @@
 // run's Temporal dev server) for app.inject tests, with helpers to log in.
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -62,6 +63,7 @@ export async function openTestApi(overrides: Record<string, unknown> = {}): Prom
     async close() {
       await app.close();
       await context.close();
+      await rm(config.dataDir, { recursive: true, force: true });
     },
   };
 }
