@@ -11,28 +11,21 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createDeleteActivities } from '../../activities/delete/delete-activities.js';
-import type { HostActivities } from '../../activities/launch/host.js';
-import type { HostLayout } from '../../activities/launch/host-layout.js';
-import { createSchedulingActivities } from '../../activities/scheduling/scheduling-activities.js';
 import { handleCommand } from '../../application/handle-command.js';
-import type { HostView } from '../../application/hosts/host-view.js';
-import { openHostView } from '../../application/hosts/host-view.js';
 import { freeResources, hostDecider, hostStream } from '../../domain/compute/host.js';
 import type { InstanceEvent, InstanceRequest, InstanceState } from '../../domain/compute/instance.js';
 import { instanceDecider, instanceStream, serverStatus } from '../../domain/compute/instance.js';
 import { fold } from '../../domain/decider.js';
 import { adoptVm } from '../../hypervisor/vm-process.js';
 import { waitUntil } from '../../runtime/wait.js';
-import { workflowsPath } from '../../workers/control.js';
 import { deleteInstance } from '../../workflows/delete.js';
 import { launchInstance } from '../../workflows/launch.js';
 import { CONTROL_TASK_QUEUE, computeTaskQueue } from '../../workflows/task-queues.js';
-import { registerTestNamespace } from '../compute-api/compute-harness.js';
-import { addHost, hostState, requestInstances, sqliteSettings, testMetadata } from '../scheduling/support/cluster.js';
+import { addHost, hostState, requestInstances, testMetadata } from '../scheduling/support/cluster.js';
 import { digestOf, fileImageSource, guestFiles, imageOf, tinyFlavor, useHostLab } from '../launch-host/host-lab.js';
-import { useTemporalWorkers } from '../launch-host/temporal-workers.js';
+import { useLaunchCluster } from '../launch-host/launch-cluster.js';
 import { processesOf } from './instance-processes.js';
 
 const lab = useHostLab();
@@ -43,59 +36,42 @@ const LAUNCHED = ['InstanceRequested.v1', 'InstanceScheduled.v1', 'RootDiskCreat
 describe('delete workflow', () => {
   const host = `dh-${randomUUID().slice(0, 8)}`;
   const files = new Map<string, string>();
-  let namespace: string;
-  let view: HostView;
-  let layout: HostLayout;
-  let activities: HostActivities;
+  // Long enough for a delete to arrive while the launch waits for a marker that never comes.
+  const cluster = useLaunchCluster(lab, { host, files, bootTimeoutSeconds: 8, controlActivities: (view) => createDeleteActivities({ events: view.events }) });
 
-  beforeAll(async () => {
-    namespace = await registerTestNamespace(inject('temporalAddress'));
-    view = await openHostView(sqliteSettings());
-    await addHost(view.events, host);
-    // Long enough for a delete to arrive while the launch waits for a marker that never comes.
-    ({ layout, activities } = lab.host({ source: fileImageSource(files).source, events: view.events, host: { host, bootTimeoutSeconds: 8 } }));
-  });
-
-  afterAll(() => view.close());
-
-  const temporal = useTemporalWorkers(() => [
-    { namespace, taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities: { ...createSchedulingActivities(view), ...createDeleteActivities({ events: view.events }) } },
-    { namespace, taskQueue: computeTaskQueue(host), activities },
-  ]);
-
-  const instanceEvents = async (instanceId: string) => view.events.readStream(instanceStream(instanceId));
+  const instanceEvents = async (instanceId: string) => cluster.view.events.readStream(instanceStream(instanceId));
   const instanceState = async (instanceId: string): Promise<InstanceState> => fold(instanceDecider, (await instanceEvents(instanceId)) as unknown as InstanceEvent[]);
-  const freeOnHost = async () => freeResources(await hostState(view.events, host));
+  const freeOnHost = async () => freeResources(await hostState(cluster.view.events, host));
   const releasesOf = async (instanceId: string) =>
-    (await view.events.readStream(hostStream(host))).filter((event) => event.type === 'ResourcesReleased.v1' && (event.data as { instanceId: string }).instanceId === instanceId);
+    (await cluster.view.events.readStream(hostStream(host))).filter((event) => event.type === 'ResourcesReleased.v1' && (event.data as { instanceId: string }).instanceId === instanceId);
 
   async function requested(marker: string): Promise<InstanceRequest> {
     const image = await imageOf(guestFiles.biosRaw, 'raw', { properties: { strata_boot_marker: marker } });
     files.set(image.id, guestFiles.biosRaw);
-    const [request] = (await requestInstances(view.events, 1, { image, flavor: tinyFlavor })) as [InstanceRequest];
+    const [request] = (await requestInstances(cluster.view.events, 1, { image, flavor: tinyFlavor })) as [InstanceRequest];
     return request;
   }
 
   /** What DELETE /servers/{id} does: record the intent, then run `delete-<id>` (bounded). */
   async function deleted(instanceId: string) {
     const event = { type: 'InstanceDeleting.v1', data: { requestedAt: new Date().toISOString() } } as const;
-    await handleCommand(view.events, instanceDecider, instanceStream(instanceId), { kind: 'record', event }, { metadata: testMetadata() });
-    return temporal.client(namespace).workflow.execute(deleteInstance, { taskQueue: CONTROL_TASK_QUEUE, workflowId: `delete-${instanceId}`, args: [instanceId], workflowExecutionTimeout: '60 seconds' });
+    await handleCommand(cluster.view.events, instanceDecider, instanceStream(instanceId), { kind: 'record', event }, { metadata: testMetadata() });
+    return cluster.client().workflow.execute(deleteInstance, { taskQueue: CONTROL_TASK_QUEUE, workflowId: `delete-${instanceId}`, args: [instanceId], workflowExecutionTimeout: '60 seconds' });
   }
 
   it('deletes an ACTIVE instance: no QEMU, no instance directory, the claim and the base as before', { timeout: 90_000 }, async () => {
     const free = await freeOnHost();
     const request = await requested('STRATA-GUEST-DONE');
-    const client = temporal.client(namespace);
+    const client = cluster.client();
     const launch = await client.workflow.execute(launchInstance, { taskQueue: CONTROL_TASK_QUEUE, workflowId: `launch-${request.instanceId}`, args: [request], workflowExecutionTimeout: '30 seconds' });
     expect(launch.status).toBe('active');
     expect(await processesOf(request.instanceId)).toHaveLength(1);
-    const base = layout.base(request.image.id).file;
+    const base = cluster.layout.base(request.image.id).file;
     const baseDigest = await digestOf(base, 'sha256');
 
     expect(await deleted(request.instanceId)).toEqual({ host });
 
-    const paths = layout.instance(request.instanceId);
+    const paths = cluster.layout.instance(request.instanceId);
     expect(await processesOf(request.instanceId)).toEqual([]);
     expect(await stat(paths.dir).catch(() => null)).toBeNull();
     expect(await digestOf(base, 'sha256')).toBe(baseDigest);
@@ -113,7 +89,7 @@ describe('delete workflow', () => {
   it('cancels a launch still waiting for its boot: its compensation runs once, then the instance is DELETED', { timeout: 120_000 }, async () => {
     const free = await freeOnHost();
     const request = await requested('NEVER-PRINTED');
-    const client = temporal.client(namespace);
+    const client = cluster.client();
     const launch = await client.workflow.start(launchInstance, { taskQueue: CONTROL_TASK_QUEUE, workflowId: `launch-${request.instanceId}`, args: [request], workflowExecutionTimeout: '60 seconds' });
     await waitUntil('the launch to start QEMU', async () => (await instanceEvents(request.instanceId)).some((event) => event.type === 'VmStarted.v1'), { timeoutMs: 30_000 });
     expect(await processesOf(request.instanceId)).toHaveLength(1);
@@ -127,8 +103,8 @@ describe('delete workflow', () => {
     const releases = await releasesOf(request.instanceId);
     expect(releases.map((event) => event.metadata.workflowId)).toEqual([`launch-${request.instanceId}`]);
     expect(await processesOf(request.instanceId)).toEqual([]);
-    expect(await adoptVm(layout.instance(request.instanceId).dir)).toBeUndefined();
-    expect(await stat(layout.instance(request.instanceId).dir).catch(() => null)).toBeNull();
+    expect(await adoptVm(cluster.layout.instance(request.instanceId).dir)).toBeUndefined();
+    expect(await stat(cluster.layout.instance(request.instanceId).dir).catch(() => null)).toBeNull();
     expect(await freeOnHost()).toEqual(free);
     const types = (await instanceEvents(request.instanceId)).map((event) => event.type);
     expect(types).toEqual([...LAUNCHED, 'InstanceDeleting.v1', 'InstanceDestroyed.v1', 'InstanceDeleted.v1']);
@@ -146,9 +122,9 @@ describe('delete workflow', () => {
   });
 
   it('deletes an instance that never got a host without a host step', { timeout: 30_000 }, async () => {
-    const [request] = (await requestInstances(view.events, 1)) as [InstanceRequest];
+    const [request] = (await requestInstances(cluster.view.events, 1)) as [InstanceRequest];
     const fault = { code: 500, message: 'The launch workflow could not be started', step: 'startWorkflow', host: null, attempt: 1, created: new Date().toISOString() };
-    await handleCommand(view.events, instanceDecider, instanceStream(request.instanceId), { kind: 'record', event: { type: 'InstanceLaunchFailed.v1', data: fault } }, { metadata: testMetadata() });
+    await handleCommand(cluster.view.events, instanceDecider, instanceStream(request.instanceId), { kind: 'record', event: { type: 'InstanceLaunchFailed.v1', data: fault } }, { metadata: testMetadata() });
 
     expect(await deleted(request.instanceId)).toEqual({ host: null });
 
@@ -159,23 +135,23 @@ describe('delete workflow', () => {
 
   it('waits for a host whose worker is down, keeping its claim, and finishes once the worker is back', { timeout: 60_000 }, async () => {
     const down = `down-${randomUUID().slice(0, 8)}`;
-    await addHost(view.events, down);
-    const freeBefore = freeResources(await hostState(view.events, down));
-    const [request] = (await requestInstances(view.events, 1, { flavor: tinyFlavor })) as [InstanceRequest];
+    await addHost(cluster.view.events, down);
+    const freeBefore = freeResources(await hostState(cluster.view.events, down));
+    const [request] = (await requestInstances(cluster.view.events, 1, { flavor: tinyFlavor })) as [InstanceRequest];
     const resources = { vcpus: tinyFlavor.vcpus, ramMb: tinyFlavor.ramMb, diskGb: tinyFlavor.diskGb };
-    await handleCommand(view.events, hostDecider, hostStream(down), { kind: 'claim', instanceId: request.instanceId, resources }, { metadata: testMetadata() });
+    await handleCommand(cluster.view.events, hostDecider, hostStream(down), { kind: 'claim', instanceId: request.instanceId, resources }, { metadata: testMetadata() });
     const scheduled = { type: 'InstanceScheduled.v1', data: { host: down, availabilityZone: 'nova', attempt: 1 } } as const;
-    await handleCommand(view.events, instanceDecider, instanceStream(request.instanceId), { kind: 'record', event: scheduled }, { metadata: testMetadata() });
+    await handleCommand(cluster.view.events, instanceDecider, instanceStream(request.instanceId), { kind: 'record', event: scheduled }, { metadata: testMetadata() });
 
     const deleting = deleted(request.instanceId);
-    const handle = temporal.client(namespace).workflow.getHandle(`delete-${request.instanceId}`);
+    const handle = cluster.client().workflow.getHandle(`delete-${request.instanceId}`);
     const waitsForHost = async () => (await handle.describe()).raw.pendingActivities?.some((activity) => activity.activityType?.name === 'destroyInstance') ?? false;
     await waitUntil('the delete to wait for the host', waitsForHost, { timeoutMs: 20_000, intervalMs: 250 });
     expect(serverStatus(await instanceState(request.instanceId))).not.toBe('DELETED');
-    expect(freeResources(await hostState(view.events, down))).not.toEqual(freeBefore);
+    expect(freeResources(await hostState(cluster.view.events, down))).not.toEqual(freeBefore);
 
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    const worker = await Worker.create({ connection, namespace, taskQueue: computeTaskQueue(down), activities: lab.host({ source: fileImageSource(files).source, events: view.events, host: { host: down } }).activities });
+    const worker = await Worker.create({ connection, namespace: cluster.namespace, taskQueue: computeTaskQueue(down), activities: lab.host({ source: fileImageSource(files).source, events: cluster.view.events, host: { host: down } }).activities });
     const running = worker.run();
     try {
       expect(await deleting).toEqual({ host: down });
@@ -184,7 +160,7 @@ describe('delete workflow', () => {
       await running;
       await connection.close();
     }
-    expect(freeResources(await hostState(view.events, down))).toEqual(freeBefore);
+    expect(freeResources(await hostState(cluster.view.events, down))).toEqual(freeBefore);
     expect(serverStatus(await instanceState(request.instanceId))).toBe('DELETED');
   });
 });

@@ -5,57 +5,31 @@
 // small for the image is refused without trying another host.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { HostActivities } from '../../activities/launch/host.js';
-import type { HostLayout } from '../../activities/launch/host-layout.js';
-import { createSchedulingActivities } from '../../activities/scheduling/scheduling-activities.js';
-import type { HostView } from '../../application/hosts/host-view.js';
-import { openHostView } from '../../application/hosts/host-view.js';
+import { describe, expect, it } from 'vitest';
 import type { ImageSnapshot, InstanceRequest } from '../../domain/compute/instance.js';
 import { instanceStream } from '../../domain/compute/instance.js';
 import { adoptVm } from '../../hypervisor/vm-process.js';
-import { workflowsPath } from '../../workers/control.js';
 import { launchInstance } from '../../workflows/launch.js';
-import { CONTROL_TASK_QUEUE, computeTaskQueue } from '../../workflows/task-queues.js';
-import { registerTestNamespace } from '../compute-api/compute-harness.js';
-import { addHost, requestInstances, sqliteSettings } from '../scheduling/support/cluster.js';
-import { fileImageSource, guestFiles, imageOf, runActivity, tinyFlavor, useHostLab } from './host-lab.js';
-import { useTemporalWorkers } from './temporal-workers.js';
+import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
+import { requestInstances } from '../scheduling/support/cluster.js';
+import { guestFiles, imageOf, runActivity, tinyFlavor, useHostLab } from './host-lab.js';
+import { useLaunchCluster } from './launch-cluster.js';
 
 const lab = useHostLab();
 
 describe('launch workflow on a compute host', () => {
   const host = `lh-${randomUUID().slice(0, 8)}`;
   const files = new Map<string, string>();
-  let namespace: string;
-  let view: HostView;
-  let layout: HostLayout;
-  let activities: HostActivities;
-
-  beforeAll(async () => {
-    // The launch workflow names the `control` queue: a namespace of this file's own keeps other tests' workers off it.
-    namespace = await registerTestNamespace(inject('temporalAddress'));
-    view = await openHostView(sqliteSettings());
-    await addHost(view.events, host);
-    ({ layout, activities } = lab.host({ source: fileImageSource(files).source, events: view.events, host: { host, bootTimeoutSeconds: 3 } }));
-  });
-
-  // Hooks run in reverse on the way out: the workers stop before the event store closes.
-  afterAll(() => view.close());
-
-  const temporal = useTemporalWorkers(() => [
-    { namespace, taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities: createSchedulingActivities(view) },
-    { namespace, taskQueue: computeTaskQueue(host), activities },
-  ]);
+  const cluster = useLaunchCluster(lab, { host, files, bootTimeoutSeconds: 3 });
 
   async function launched(image: ImageSnapshot, flavor: Partial<InstanceRequest['flavor']> = {}) {
     files.set(image.id, guestFiles.biosRaw);
-    const [request] = (await requestInstances(view.events, 1, { image, flavor: { ...tinyFlavor, ...flavor } })) as [InstanceRequest];
-    const client = temporal.client(namespace);
+    const [request] = (await requestInstances(cluster.view.events, 1, { image, flavor: { ...tinyFlavor, ...flavor } })) as [InstanceRequest];
+    const client = cluster.client();
     const startedAt = performance.now();
     // Bounded: a workflow task that keeps failing would otherwise hang the test.
     const result = await client.workflow.execute(launchInstance, { taskQueue: CONTROL_TASK_QUEUE, workflowId: `launch-${request.instanceId}`, args: [request], workflowExecutionTimeout: '30 seconds' });
-    const types = (await view.events.readStream(instanceStream(request.instanceId))).map((event) => event.type);
+    const types = (await cluster.view.events.readStream(instanceStream(request.instanceId))).map((event) => event.type);
     return { request, result, types, ms: Math.round(performance.now() - startedAt) };
   }
 
@@ -63,25 +37,25 @@ describe('launch workflow on a compute host', () => {
     const { request, result, types, ms } = await launched(await imageOf(guestFiles.biosRaw, 'raw', { properties: { strata_boot_marker: 'STRATA-GUEST-DONE' } }));
     expect(result).toEqual({ status: 'active', host, attempts: 1 });
     expect(types).toEqual(['InstanceRequested.v1', 'InstanceScheduled.v1', 'RootDiskCreated.v1', 'InstanceSpawning.v1', 'VmStarted.v1', 'InstanceBooted.v1']);
-    expect(await adoptVm(layout.instance(request.instanceId).dir)).toBeDefined();
+    expect(await adoptVm(cluster.layout.instance(request.instanceId).dir)).toBeDefined();
     console.info(`launch workflow, request to ACTIVE (BIOS guest, cold cache): ${ms} ms`);
-    await runActivity(activities.destroyInstance, [lab.step(request.instanceId, 'destroyInstance')]);
+    await runActivity(cluster.activities.destroyInstance, [lab.step(request.instanceId, 'destroyInstance')]);
   });
 
   it('ends in ERROR at waitForBoot when the marker never comes, with the host cleaned up', { timeout: 60_000 }, async () => {
     const { request, result, types } = await launched(await imageOf(guestFiles.biosRaw, 'raw', { properties: { strata_boot_marker: 'NEVER-PRINTED' } }));
     expect(result).toMatchObject({ status: 'error', host });
     expect(types.at(-1)).toBe('InstanceLaunchFailed.v1');
-    const failed = (await view.events.readStream(instanceStream(request.instanceId))).at(-1);
+    const failed = (await cluster.view.events.readStream(instanceStream(request.instanceId))).at(-1);
     expect(failed?.data).toMatchObject({ step: 'waitForBoot', host, message: expect.stringContaining('NEVER-PRINTED') });
-    expect(await adoptVm(layout.instance(request.instanceId).dir)).toBeUndefined();
-    expect(await stat(layout.instance(request.instanceId).dir).catch(() => null)).toBeNull();
+    expect(await adoptVm(cluster.layout.instance(request.instanceId).dir)).toBeUndefined();
+    expect(await stat(cluster.layout.instance(request.instanceId).dir).catch(() => null)).toBeNull();
   });
 
   it('refuses a flavor disk smaller than the image without trying another host', { timeout: 60_000 }, async () => {
     const { request, result } = await launched(await imageOf(guestFiles.biosRaw, 'raw', { minDiskGb: 5 }));
     expect(result).toEqual({ status: 'error', host, attempts: 1 });
-    const failed = (await view.events.readStream(instanceStream(request.instanceId))).at(-1);
+    const failed = (await cluster.view.events.readStream(instanceStream(request.instanceId))).at(-1);
     expect(failed?.data).toMatchObject({ step: 'createRootDisk', message: expect.stringContaining('minimum size') });
   });
 });
