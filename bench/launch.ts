@@ -83,7 +83,7 @@ async function timeDownload(client: ComputeClient, imageId: string): Promise<num
 export async function run(): Promise<Figure[]> {
   await execa('bash', ['scripts/build-guests.sh'], { timeout: 120_000 });
   const work = await mkdtemp(join(tmpdir(), 'strata-bench-launch-'));
-  // Nothing frees a claim (no server delete yet): room for every launch of the run on 2 cores.
+  // The run never deletes its servers (it stops their VMs at the end): room for every launch on 2 cores.
   const strata = await startStrata({ STRATA_IDENTITY_ADMIN_PASSWORD: 'bench-admin-password', STRATA_COMPUTE_CPU_ALLOCATION_RATIO: '16' });
   try {
     const client = await adminClient(strata.apiUrl, strata.adminEnv);

@@ -18,7 +18,7 @@ let strata: RunningStrata;
 let admin: Record<string, string>;
 let temporal: Connection;
 let imageId: string;
-/** Servers this file started: their QEMU outlives `strata up`, and deleting servers is not served yet. */
+/** Servers this file started: their QEMU outlives `strata up`, so the file stops them itself. */
 const serverIds: string[] = [];
 
 async function stopServerVms(): Promise<void> {
