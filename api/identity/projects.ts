@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestMetadata } from '../../application/metadata.js';
 import { DomainError } from '../../domain/decider.js';
+import { directoryListQuery, matchesListQuery } from './list-query.js';
 import type { IdentityRouteOptions } from './options.js';
 import { listLinks, projectView } from './views.js';
 
@@ -28,16 +29,12 @@ export const projectRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async 
   app.get(
     '/v3/projects',
     {
-      schema: { summary: 'List projects', querystring: z.object({ name: z.string().optional(), enabled: z.enum(['true', 'false']).optional(), domain_id: z.string().optional() }) },
+      schema: { summary: 'List projects', querystring: directoryListQuery },
       config: { policy: 'identity:list_projects' },
     },
     async (request) => {
       request.authorize({ 'target.domain_id': request.query.domain_id ?? 'default' });
-      const { name, enabled, domain_id } = request.query;
-      const projects = queries
-        .projects()
-        .filter((row) => (name === undefined || row.name === name) && (enabled === undefined || row.enabled === Number(enabled === 'true')))
-        .filter((row) => domain_id === undefined || row.domain_id === domain_id);
+      const projects = queries.projects().filter((row) => matchesListQuery(row, request.query));
       return { projects: projects.map((row) => projectView(base, row)), links: listLinks(base, 'projects') };
     },
   );

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestMetadata } from '../../application/metadata.js';
 import { DomainError } from '../../domain/decider.js';
+import { directoryListQuery, matchesListQuery } from './list-query.js';
 import type { IdentityRouteOptions } from './options.js';
 import { listLinks, projectView, userView } from './views.js';
 
@@ -29,16 +30,12 @@ export const userRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
   app.get(
     '/v3/users',
     {
-      schema: { summary: 'List users', querystring: z.object({ name: z.string().optional(), enabled: z.enum(['true', 'false']).optional(), domain_id: z.string().optional() }) },
+      schema: { summary: 'List users', querystring: directoryListQuery },
       config: { policy: 'identity:list_users' },
     },
     async (request) => {
       request.authorize({ 'target.domain_id': request.query.domain_id ?? 'default' });
-      const { name, enabled, domain_id } = request.query;
-      const users = queries
-        .users()
-        .filter((row) => (name === undefined || row.name === name) && (enabled === undefined || row.enabled === Number(enabled === 'true')))
-        .filter((row) => domain_id === undefined || row.domain_id === domain_id);
+      const users = queries.users().filter((row) => matchesListQuery(row, request.query));
       return { users: users.map((row) => userView(base, row)), links: listLinks(base, 'users') };
     },
   );
