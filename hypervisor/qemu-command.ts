@@ -5,6 +5,7 @@ import { instanceFiles } from './instance-files.js';
 import { diskQemuOptions, fileNode, isDiskName } from './qemu-block.js';
 import type { QemuOptions } from './qemu-block.js';
 import type { Firmware, VmSpec } from './vm-spec.js';
+import { maxUnixSocketPathBytes } from '../runtime/unix-socket.js';
 
 export class InvalidVmSpecError extends Error {
   override name = 'InvalidVmSpecError';
@@ -15,7 +16,6 @@ const instanceIdFwCfgName = 'opt/strata/instance-id';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** sun_path holds 108 bytes including the terminating NUL. */
-export const maxUnixSocketPathBytes = 107;
 
 export function buildQemuCommand(spec: VmSpec): string[] {
   assertValid(spec);

@@ -25,10 +25,6 @@ export function expectationsOf(image: ImageSnapshot): { format: DiskFormat; dige
   throw new LaunchRejectedError(`Image ${image.id} has no checksum: its data cannot be verified.`);
 }
 
-export function newDigest(expected: ExpectedDigest) {
-  return createHash(expected.algorithm);
-}
-
 /** Hashes [0, length) of path (the whole file when length is omitted), reporting bytes read. */
 export async function hashFile(path: string, algorithm: ExpectedDigest['algorithm'], onBytes?: (bytes: number) => void, length?: number) {
   const hash = createHash(algorithm);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { instanceFiles } from '../../hypervisor/instance-files.js';
-import { maxUnixSocketPathBytes } from '../../hypervisor/qemu-command.js';
+import { maxUnixSocketPathBytes } from '../../runtime/unix-socket.js';
 
 export interface BaseFiles {
   /** sha1 hex of the image id: the base's file name. */

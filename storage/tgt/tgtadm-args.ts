@@ -32,8 +32,4 @@ export const bindInitiator = (tid: Tid, initiatorName: string): string[] => [
   '--lld', 'iscsi', '--op', 'bind', '--mode', 'target', '--tid', String(tid), '--initiator-name', initiatorName,
 ];
 
-export const unbindInitiator = (tid: Tid, initiatorName: string): string[] => [
-  '--lld', 'iscsi', '--op', 'unbind', '--mode', 'target', '--tid', String(tid), '--initiator-name', initiatorName,
-];
-
 export const shutdownSystem = (): string[] => ['--op', 'delete', '--mode', 'system'];

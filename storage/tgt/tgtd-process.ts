@@ -12,6 +12,7 @@ import { deleteTarget, showSystem, showTargets, shutdownSystem } from './tgtadm-
 import { parseTargetListing } from './target-listing.js';
 import { ipcSocketFiles, tgtdFiles } from './tgtd-files.js';
 import { tgtadm } from './tgtadm.js';
+import { maxUnixSocketPathBytes } from '../../runtime/unix-socket.js';
 
 export interface TgtdOptions {
   /** Holds tgtd.pid, tgtd.log and the admin socket (keep it short: sockets are ≤ 108 bytes). */
@@ -30,13 +31,9 @@ export interface TgtdHandle {
 
 const portalArgument = (portal: string) => `portal=${portal}`;
 
-export async function startOrAdoptTgtd(options: TgtdOptions): Promise<TgtdHandle> {
-  return (await adoptTgtd(options)) ?? (await startTgtd(options));
-}
-
 export async function startTgtd({ stateDir, address, port, readyTimeoutMs = 10_000 }: TgtdOptions): Promise<TgtdHandle> {
   const files = tgtdFiles(resolve(stateDir));
-  if (Buffer.byteLength(`${files.ipcSocket}.0`) > 107) throw new Error(`tgtd admin socket path ${files.ipcSocket}.0 is longer than a unix socket allows`);
+  if (Buffer.byteLength(`${files.ipcSocket}.0`) > maxUnixSocketPathBytes) throw new Error(`tgtd admin socket path ${files.ipcSocket}.0 is longer than a unix socket allows`);
   await mkdir(resolve(stateDir), { recursive: true, mode: 0o700 });
   await Promise.all(ipcSocketFiles(files.ipcSocket).map((file) => rm(file, { force: true })));
   const portal = `${address}:${port}`;
