@@ -18,6 +18,8 @@ declare module 'fastify' {
     caller: Caller;
     /** Enforces the route's policy action against `target` (owner, visibility, …). */
     authorize(target?: PolicyTarget): void;
+    /** Enforces `action` in place of the route's own, for routes whose body picks the action (server actions). */
+    authorizeAs(action: string, target?: PolicyTarget): void;
     /** Whether the caller passes `action` on `target`, for rules that shape a response. */
     allowed(action: string, target?: PolicyTarget): boolean;
   }
@@ -35,11 +37,14 @@ const checked = new WeakSet<FastifyRequest>();
 export const authPlugin = fp<AuthOptions>(
   async (app, { tokens, enforcer }) => {
     app.decorateRequest('caller', null as unknown as Caller);
+    app.decorateRequest('authorizeAs', function (this: FastifyRequest, action: string, target: PolicyTarget = {}) {
+      enforcer.authorize(action, target, credentialsOf(this.caller));
+      checked.add(this);
+    });
     app.decorateRequest('authorize', function (this: FastifyRequest, target: PolicyTarget = {}) {
       const action = this.routeOptions.config.policy;
       if (typeof action !== 'string') throw new Error(`route ${this.routeOptions.url ?? ''} declares no policy action`);
-      enforcer.authorize(action, target, credentialsOf(this.caller));
-      checked.add(this);
+      this.authorizeAs(action, target);
     });
     app.decorateRequest('allowed', function (this: FastifyRequest, action: string, target: PolicyTarget = {}) {
       return enforcer.enforce(action, target, credentialsOf(this.caller));
