@@ -7,11 +7,15 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { randomUUID } from 'node:crypto';
 import './route-config.js';
 import { authPlugin } from './auth.js';
+import { consoleOptionsOf, consoleRoutes } from './console.js';
 import { useErrorDialect } from './errors.js';
+import { useStrictJsonBodies } from './json-body.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import { useMetrics } from './metrics.js';
 import { computeService } from './compute/index.js';
 import { identityService } from './identity/index.js';
 import { imageService } from './image/index.js';
+import { opsService } from './ops/index.js';
 import { volumeService } from './volume/index.js';
 import type { ApiServices } from './services.js';
 
@@ -27,6 +31,8 @@ export interface RouteEntry {
   url: string;
   /** The declared policy action; undefined means the route forgot to declare one. */
   policy: string | null | undefined;
+  /** Left out of the OpenAPI document on purpose (trailing-slash aliases, static assets). */
+  hidden: boolean;
 }
 
 declare module 'fastify' {
@@ -52,7 +58,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onRoute', (route) => {
     // The API documentation (OpenAPI JSON and its UI) is public by design.
     if (route.url.startsWith('/docs')) route.config = { ...route.config, policy: null };
-    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, policy: route.config?.policy });
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url, policy: route.config?.policy, hidden: route.schema?.hide === true });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -65,7 +71,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   useErrorDialect(app, 'keystone');
+  useStrictJsonBodies(app);
+  // Before every other route, so the latency hook sees them all.
+  if (deps.services) useMetrics(app, deps.services.metrics);
   await app.register(healthRoutes, { checks: deps.readiness });
+  await app.register(consoleRoutes, consoleOptionsOf(deps.services?.ops.config));
   const { services } = deps;
   if (services) {
     await app.register(authPlugin, { tokens: services.tokens, enforcer: services.enforcer });
@@ -73,6 +83,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await app.register(imageService, { prefix: '/image', ...services.image });
     await app.register(computeService, { prefix: '/compute', ...services.compute });
     await app.register(volumeService, { prefix: '/volume', ...services.volume });
+    await app.register(opsService, { prefix: '/ops', ...services.ops });
   }
   return app;
 }

@@ -10,6 +10,9 @@ import { allProjections } from '../projections/all.js';
 import { openProjectedReadModel, type ProjectedReadModel } from '../projections/projected-read-model.js';
 import type { ReadModelDatabase } from '../projections/read-model.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import { instrumentAppends } from '../runtime/metrics/instrumented-event-store.js';
+import { followLifecycle } from '../runtime/metrics/lifecycle-observer.js';
+import { createStrataMetrics, type StrataMetrics } from '../runtime/metrics/registry.js';
 import { temporalAddress } from '../workers/temporal-connection.js';
 import type { ReadinessCheck } from './health.js';
 
@@ -20,13 +23,16 @@ export interface ApiContext {
   projections: ProjectionRunner;
   temporal: Client;
   readiness: ReadinessCheck[];
+  /** This process's Prometheus registry, fed by its appends, the log it follows and its requests. */
+  metrics: StrataMetrics;
   close(): Promise<void>;
 }
 
 /** Opens every dependency and brings the read model up to the head of the log. */
 export async function openApiContext(config: StrataConfig): Promise<ApiContext> {
   const paths = dataPaths(config);
-  const events = openEventStore(config, strataEventSchemas());
+  const metrics = createStrataMetrics();
+  const events = instrumentAppends(openEventStore(config, strataEventSchemas()), metrics);
   let readModel: ProjectedReadModel;
   try {
     readModel = await openProjectedReadModel(events, paths.readModel, allProjections);
@@ -35,6 +41,7 @@ export async function openApiContext(config: StrataConfig): Promise<ApiContext> 
     throw error;
   }
   const connection = Connection.lazy({ address: temporalAddress(config) });
+  const lifecycle = followLifecycle(events, metrics);
   return {
     config,
     events,
@@ -45,7 +52,9 @@ export async function openApiContext(config: StrataConfig): Promise<ApiContext> 
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
       { name: 'eventstore', check: async () => void (await events.headPosition()) },
     ],
+    metrics,
     async close() {
+      await lifecycle.stop();
       await readModel.close();
       await connection.close();
       await events.close();

@@ -8,11 +8,14 @@ import { computeRouteOptions } from './compute/compose.js';
 import type { ComputeRouteOptions } from './compute/options.js';
 import { imageRouteOptions } from './image/compose.js';
 import type { ImageRouteOptions } from './image/options.js';
+import { opsRouteOptions } from './ops/compose.js';
+import type { OpsRouteOptions } from './ops/options.js';
 import { volumeRouteOptions } from './volume/compose.js';
 import type { VolumeRouteOptions } from './volume/options.js';
 import { identityQueries } from '../projections/identity-queries.js';
 import type { ApiContext } from './context.js';
 import type { IdentityRouteOptions } from './identity/options.js';
+import type { MetricsOptions } from './metrics.js';
 import type { Authorization } from './policy.js';
 
 export interface ApiServices extends Authorization {
@@ -21,6 +24,8 @@ export interface ApiServices extends Authorization {
   image: ImageRouteOptions;
   compute: ComputeRouteOptions;
   volume: VolumeRouteOptions;
+  ops: OpsRouteOptions;
+  metrics: MetricsOptions;
 }
 
 /** Builds the services and runs the identity bootstrap (admin user, project and roles). */
@@ -38,5 +43,7 @@ export async function createServices(context: ApiContext, authorization: Authori
     image: await imageRouteOptions(context, authorization.protections),
     compute: await computeRouteOptions(context),
     volume: volumeRouteOptions(context),
+    ops: opsRouteOptions(context),
+    metrics: { metrics: context.metrics, events: context.events, readModel: context.readModel },
   };
 }

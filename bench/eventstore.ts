@@ -54,25 +54,29 @@ async function ratePerSecond(step: () => Promise<number> | number): Promise<numb
 /**
  * Rates of several steps measured in alternating short slices, so a disk whose speed
  * drifts (other processes' I/O on a shared machine) slows them all alike and their
- * ratio stays meaningful.
+ * ratio stays meaningful. Also each step's CPU time per operation, which depends far less
+ * on what else the machine runs.
  */
-async function interleavedRates(...steps: [() => Promise<void> | void, () => Promise<void> | void]): Promise<[number, number]> {
+async function interleavedRates(...steps: [() => Promise<void> | void, () => Promise<void> | void]): Promise<{ rate: number; cpuMicros: number }[]> {
   const counts = steps.map(() => 0);
   const elapsed = steps.map(() => 0);
+  const cpu = steps.map(() => 0);
   const slices = (TIMED_SECONDS * 1000) / INTERLEAVE_SLICE_MS;
   for (let slice = 0; slice < slices; slice += 1) {
     for (const [index, step] of steps.entries()) {
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const sliceEnd = started + INTERLEAVE_SLICE_MS / steps.length;
       while (performance.now() < sliceEnd) {
         await step();
         counts[index]! += 1;
       }
+      const used = process.cpuUsage(cpuBefore);
+      cpu[index]! += used.user + used.system;
       elapsed[index]! += performance.now() - started;
     }
   }
-  const rate = (index: number) => counts[index]! / (elapsed[index]! / 1000);
-  return [rate(0), rate(1)];
+  return steps.map((_, index) => ({ rate: counts[index]! / (elapsed[index]! / 1000), cpuMicros: cpu[index]! / counts[index]! }));
 }
 
 function fsyncProbe(dir: string) {
@@ -141,17 +145,25 @@ export async function run(): Promise<Figure[]> {
   const store = openSqliteEventStore({ path: join(dir, 'events.db'), schemas });
   try {
     const probe = fsyncProbe(dir);
-    const [fsyncRate, sequential] = await interleavedRates(probe.step, async () => {
+    const [probed, appended] = await interleavedRates(probe.step, async () => {
       await store.append('bench-sequential', [stepEvent(0)], { expected: 'any' });
     }).finally(probe.close);
+    const [fsyncRate, sequential] = [probed!.rate, appended!.rate];
     const concurrent = await concurrentAppendRate(store);
     const batched = await batchedAppendRate(store);
     await fillLog(store, READ_LOG_EVENTS);
     const read = await readAllRate(store);
     const vsFsync = (value: number) => ({ baseline: fsyncRate, ratio: value / fsyncRate });
     return [
-      { name: 'raw fsync (128-byte write + fsync)', value: fsyncRate, unit: 'ops/s', durability: POWER_LOSS, note: `in ${where}` },
-      { name: 'sequential single-event appends', value: sequential, unit: 'appends/s', ...vsFsync(sequential), durability: POWER_LOSS, note: 'goal ≥ 90% of raw fsync' },
+      { name: 'raw fsync (128-byte write + fsync)', value: fsyncRate, unit: 'ops/s', durability: POWER_LOSS, note: `in ${where}; ${probed!.cpuMicros.toFixed(0)} µs CPU per op` },
+      {
+        name: 'sequential single-event appends',
+        value: sequential,
+        unit: 'appends/s',
+        ...vsFsync(sequential),
+        durability: POWER_LOSS,
+        note: `goal ≥ 90% of raw fsync; ${appended!.cpuMicros.toFixed(0)} µs CPU per append (incl. building it)`,
+      },
       { name: `concurrent appends, ${CONCURRENT_WRITERS} writers`, value: concurrent, unit: 'appends/s', ...vsFsync(concurrent), durability: POWER_LOSS, note: 'group commit; goal ≥ 5,000/s' },
       {
         name: `batched appends (${BATCH_SIZE} events each)`,

@@ -27,6 +27,7 @@ const suites: Record<string, () => Promise<{ run: BenchSuite }>> = {
   projections: () => import('./projections.js'),
   images: () => import('./images.js'),
   launch: () => import('./launch.js'),
+  api: () => import('./api.js'),
 };
 
 const resultsFile = fileURLToPath(new URL('./results/latest.json', import.meta.url));

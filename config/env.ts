@@ -7,6 +7,7 @@ const overridablePaths = [
   'api.publicUrl',
   'temporal.address',
   'temporal.namespace',
+  'temporal.uiUrl',
   'temporal.devServer.port',
   'temporal.devServer.uiPort',
   'temporal.devServer.cli',
@@ -31,6 +32,9 @@ const overridablePaths = [
   'compute.imageCacheMinAgeSeconds',
   'compute.ephemeralClear',
   'compute.ephemeralEncryption',
+  'compute.orphanReapIntervalSeconds',
+  'compute.orphanGraceSeconds',
+  'compute.failedBootDecisionSeconds',
   'storage.node',
   'storage.address',
   'storage.iscsiPort',
@@ -41,6 +45,8 @@ const overridablePaths = [
   'policy.file',
   'policy.propertyProtectionFile',
   'policy.propertyProtectionRuleFormat',
+  'audit.signingKey',
+  'audit.signingKeyFile',
 ] as const;
 
 const ecosystemAliases: Record<string, string> = {

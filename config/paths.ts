@@ -35,3 +35,9 @@ export function computeHostName(config: StrataConfig): string {
 export function apiBaseUrl(config: StrataConfig): string {
   return config.api.publicUrl?.replace(/\/$/, '') ?? `http://${config.api.host}:${config.api.port}`;
 }
+
+/** The Temporal UI operators are sent to: the configured one, else the dev server `strata up` runs (none for an external cluster). */
+export function temporalUiUrl(config: StrataConfig): string | null {
+  if (config.temporal.uiUrl) return config.temporal.uiUrl.replace(/\/$/, '');
+  return config.temporal.address ? null : `http://127.0.0.1:${config.temporal.devServer.uiPort}`;
+}

@@ -31,6 +31,8 @@ export const configSchema = z
         /** host:port of an existing Temporal frontend. Unset: `strata up` starts a dev server. */
         address: z.string().min(1).optional(),
         namespace: z.string().min(1).default('default'),
+        /** Base URL of the Temporal UI operators follow from `strata failures`; default: the dev server's UI. */
+        uiUrl: z.url().optional(),
         devServer: z
           .object({
             port: port.default(7233),
@@ -92,6 +94,12 @@ export const configSchema = z
         ephemeralClear: z.enum(['zero', 'shred', 'none']).default('zero'),
         /** Encrypt ephemeral disks (LUKS qcow2, one key per instance, destroyed on delete). */
         ephemeralEncryption: flag.default(false),
+        /** How often the orphan reaper looks for QEMU processes and instance directories no instance owns (Nova: 1800 s). */
+        orphanReapIntervalSeconds: positive.default(1800),
+        /** Unclaimed QEMU processes and instance directories younger than this are left alone. */
+        orphanGraceSeconds: z.coerce.number().min(0).default(300),
+        /** How long a failed launch waits for an operator's retry or delete before it ends in ERROR (0: it ends at once). */
+        failedBootDecisionSeconds: z.coerce.number().min(0).default(86400),
       })
       .strict()
       .default({
@@ -107,6 +115,9 @@ export const configSchema = z
         imageCacheMinAgeSeconds: 86400,
         ephemeralClear: 'zero',
         ephemeralEncryption: false,
+        orphanReapIntervalSeconds: 1800,
+        orphanGraceSeconds: 300,
+        failedBootDecisionSeconds: 86400,
       }),
     storage: z
       .object({
@@ -141,6 +152,16 @@ export const configSchema = z
       })
       .strict()
       .default({ propertyProtectionRuleFormat: 'roles' }),
+    audit: z
+      .object({
+        /** HMAC-SHA256 key signing `strata audit export` files (at least 32 characters). */
+        signingKey: z.string().min(32, 'at least 32 characters').optional(),
+        /** A file holding that key; neither set: <dataDir>/audit-signing.key, generated on first use. */
+        signingKeyFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((audit) => audit.signingKey === undefined || audit.signingKeyFile === undefined, 'set signingKey or signingKeyFile, not both')
+      .default({}),
   })
   .strict();
 

@@ -3,6 +3,7 @@
 import { EventSchemaRegistry } from '../eventstore/schemas.js';
 import { flavorEventSchemas } from './compute/flavor.js';
 import { hostHeartbeatEventSchemas } from './compute/host-heartbeat.js';
+import { hostOrphanEventSchemas } from './compute/host-orphans.js';
 import { hostEventSchemas } from './compute/host.js';
 import { instanceEventSchemas } from './compute/instance.js';
 import { serverGroupEventSchemas } from './compute/server-group.js';
@@ -17,6 +18,7 @@ export function strataEventSchemas(): EventSchemaRegistry {
     ...flavorEventSchemas,
     ...hostEventSchemas,
     ...hostHeartbeatEventSchemas,
+    ...hostOrphanEventSchemas,
     ...serverGroupEventSchemas,
     ...instanceEventSchemas,
     ...volumeEventSchemas,

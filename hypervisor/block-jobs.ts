@@ -41,6 +41,14 @@ interface NamedBlockNode {
   image: { 'virtual-size': number };
 }
 
+export function backupJobId(node: string): string {
+  return `backup-${node}`;
+}
+
+function backupTargetNode(node: string): string {
+  return `${node}-backup`;
+}
+
 /**
  * A consistent point-in-time copy of a running VM's disk (a snapshot's data) with
  * blockdev-backup; QEMU 7.2 marks the one-step drive-backup deprecated.
@@ -50,11 +58,11 @@ export async function backupDisk(qmp: QmpClient, { node, target, timeoutMs }: Ba
   const source = nodes.find((candidate) => candidate['node-name'] === node);
   if (!source) throw new BlockJobError(`the VM has no block node '${node}' to back up`);
   await createDisk(target, source.image['virtual-size'], { format: 'qcow2' });
-  const targetNode = `${node}-backup`;
+  const targetNode = backupTargetNode(node);
   try {
     await qmp.execute('blockdev-add', { driver: 'qcow2', 'node-name': targetNode, file: fileNode(targetNode, target) });
     try {
-      await runBlockJob(qmp, 'blockdev-backup', { 'job-id': `backup-${node}`, device: node, target: targetNode, sync: 'full' }, { timeoutMs });
+      await runBlockJob(qmp, 'blockdev-backup', { 'job-id': backupJobId(node), device: node, target: targetNode, sync: 'full' }, { timeoutMs });
     } finally {
       await qmp.execute('blockdev-del', { 'node-name': targetNode });
     }
@@ -62,4 +70,23 @@ export async function backupDisk(qmp: QmpClient, { node, target, timeoutMs }: Ba
     await rm(target, { force: true });
     throw error;
   }
+}
+
+/**
+ * Ends what a backup of `node` left in QEMU when its caller died mid-way (a job still
+ * running, its target node still open), so the backup can start again; the target file
+ * is the caller's to remove.
+ */
+export async function abandonBackup(qmp: QmpClient, node: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+  const jobId = backupJobId(node);
+  const jobs = await qmp.execute<Array<{ device: string }>>('query-block-jobs');
+  if (jobs.some((job) => job.device === jobId)) {
+    await qmp.executeAndWaitForEvent('block-job-cancel', { device: jobId, force: true }, ['BLOCK_JOB_COMPLETED', 'BLOCK_JOB_CANCELLED'], {
+      timeoutMs,
+      where: (event) => event.data.device === jobId,
+    });
+  }
+  const nodes = await qmp.execute<NamedBlockNode[]>('query-named-block-nodes', { flat: true });
+  const targetNode = backupTargetNode(node);
+  if (nodes.some((candidate) => candidate['node-name'] === targetNode)) await qmp.execute('blockdev-del', { 'node-name': targetNode });
 }

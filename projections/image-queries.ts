@@ -64,6 +64,7 @@ const MAX_CACHED_STATEMENTS = 256;
 
 export function imageQueries(db: ReadModelDatabase) {
   const byId = db.prepare<[string], ImageRow>('SELECT * FROM images WHERE id = ?');
+  const receiving = db.prepare<[], { id: string }>(`SELECT id FROM images WHERE status IN ('saving', 'uploading')`);
   const tagsOf = db.prepare<[string], { image_id: string; tag: string }>(
     'SELECT image_id, tag FROM image_tags WHERE image_id IN (SELECT value FROM json_each(?)) ORDER BY tag',
   );
@@ -97,6 +98,8 @@ export function imageQueries(db: ReadModelDatabase) {
   };
 
   return {
+    /** Images an API process is receiving data for (direct upload or glance-direct staging). */
+    receivingData: (): string[] => receiving.all().map((row) => row.id),
     image(id: string): ImageRecordView | undefined {
       const row = byId.get(id);
       return row ? withDetails([row])[0] : undefined;

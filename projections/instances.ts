@@ -42,7 +42,7 @@ function rowParams(instanceId: string, state: InstanceState, event: RecordedEven
 export const instancesProjection = defineProjection({
   name: 'instances',
   // Bump whenever the instance decider's `evolve` changes what it folds: the stored state is its output.
-  version: 2,
+  version: 4,
   tables: ['instances'] as const,
   filter: { eventTypes: Object.keys(instanceEventSchemas) },
   createTables: (t) => `

@@ -32,7 +32,7 @@ export async function verifyChains(store: EventStore, stream?: string, pageSize 
   return { ok: true, events, streams };
 }
 
-async function* logPages(store: EventStore, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+export async function* logPages(store: EventStore, pageSize: number): AsyncGenerator<RecordedEvent[]> {
   const until = await store.headPosition();
   let after = 0;
   while (after < until) {
@@ -44,7 +44,8 @@ async function* logPages(store: EventStore, pageSize: number): AsyncGenerator<Re
   }
 }
 
-async function* streamPages(store: EventStore, stream: string, pageSize: number): AsyncGenerator<RecordedEvent[]> {
+/** One stream's events from revision 0, a page at a time. */
+export async function* streamPages(store: EventStore, stream: string, pageSize: number): AsyncGenerator<RecordedEvent[]> {
   let fromRevision = 0;
   for (;;) {
     const page = await store.readStream(stream, { fromRevision, maxCount: pageSize });

@@ -32,7 +32,10 @@ function toRecord(row: VolumeRow): VolumeRecord {
 export function volumeQueries(db: ReadModelDatabase) {
   const byId = db.prepare<[string], VolumeRow>(`SELECT id, updated_at, state FROM volumes WHERE id = ? AND status != 'deleted'`);
   const createdAt = db.prepare<[string], { created_at: string }>('SELECT created_at FROM volumes WHERE id = ?');
+  const inFlight = db.prepare<[], VolumeRow>(`SELECT id, updated_at, state FROM volumes WHERE status IN ('creating', 'deleting')`);
   return {
+    /** Volumes whose create or delete has not ended: an API restart makes sure their workflows run. */
+    pending: (): VolumeRecord[] => inFlight.all().map(toRecord),
     volume(id: string): VolumeRecord | undefined {
       const row = byId.get(id);
       return row ? toRecord(row) : undefined;

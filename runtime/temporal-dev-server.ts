@@ -24,12 +24,22 @@ export interface DevServer {
   pid: number;
 }
 
+/**
+ * The dev server keeps its file in SQLite's rollback-journal mode unless told otherwise:
+ * every transaction then creates, fsyncs and deletes a journal besides fsyncing the file,
+ * and a launch makes dozens of them (each workflow and activity task). WAL commits with
+ * one fsync and no file churn: a 6-activity workflow measured 5x faster (p50 625 → 127 ms
+ * on a loaded machine). synchronous=full keeps every commit durable across power loss;
+ * `normal` would shave a further ~25% but may lose the last commits on power loss.
+ */
+const DB_FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=full'];
+
 export function devServerArgs(options: DevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port)];
   if (options.ui === false) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
   args.push('--log-level', 'warn');
-  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.dbFile) args.push('--db-filename', options.dbFile, ...DB_FILE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]));
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const key of Object.values(searchAttributes)) args.push('--search-attribute', `${key.name}=Keyword`);
   return args;

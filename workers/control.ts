@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { createDeleteActivities } from '../activities/delete/delete-activities.js';
 import { imageImportActivitiesFor } from '../activities/image-import-wiring.js';
+import { snapshotControlActivitiesFor } from '../activities/snapshot/wiring.js';
 import { createSchedulingActivities } from '../activities/scheduling/scheduling-activities.js';
 import { openHostView } from '../application/hosts/host-view.js';
 import type { StrataConfig } from '../config/schema.js';
@@ -16,9 +17,10 @@ export async function runControlWorker(config: StrataConfig): Promise<void> {
   const view = await openHostView(config);
   try {
     const activities = {
-      ...createSchedulingActivities(view),
+      ...createSchedulingActivities({ ...view, failedBootDecisionSeconds: config.compute.failedBootDecisionSeconds }),
       ...createDeleteActivities({ events: view.events }),
       ...(await imageImportActivitiesFor(config, view.events)),
+      ...(await snapshotControlActivitiesFor(config, view.events)),
     };
     await runWorkerUntilSignalled(config, { taskQueue: CONTROL_TASK_QUEUE, workflowsPath, activities }, 'control worker');
   } finally {

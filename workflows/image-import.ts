@@ -6,6 +6,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporali
 import type { ImageImportActivities } from '../activities/image-import.js';
 import type { StoredData } from '../domain/image/events.js';
 import type { ImportMethod } from '../domain/image/vocabulary.js';
+import { tagWorkflow } from './search-attributes.js';
 
 export interface ImageImportInput {
   imageId: string;
@@ -36,6 +37,7 @@ function describe(error: unknown): string {
 
 export async function imageImport(input: ImageImportInput): Promise<'active' | 'deleted'> {
   const { imageId } = input;
+  tagWorkflow('image-import', { imageId });
   let stored = input.staged;
   try {
     if (input.method === 'web-download') {

@@ -1,14 +1,21 @@
 // Launching an instance, as the process reads: schedule it on a host, then on that host
-// cache the image, build the root and ephemeral disks, start QEMU and wait for the boot.
+// cache the image, build the root and ephemeral disks, attach its volumes (vda itself when
+// it boots from a volume), start QEMU and wait for the boot.
 // A failure on the host undoes what was built there, gives the claim back and tries
-// another host; when no attempt is left the instance is ERROR with the failing step.
+// another host; when no attempt is left the instance is ERROR with the failing step, and
+// the launch waits for an operator: a retry runs new attempts (with the image as it is
+// now), a delete ends it, and otherwise it ends when the decision window closes.
 // A cancellation (a delete of the building instance) undoes the same, then ends the launch.
-import { ActivityCancellationType, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { HostLaunchActivities, LaunchStep, Placement, SchedulingActivities } from '../activities/launch/contract.js';
+import { ActivityCancellationType, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { HostLaunchActivities, LaunchStep, OperatorRetry, Placement, SchedulingActivities } from '../activities/launch/contract.js';
 import { LaunchFailure } from '../activities/launch/contract.js';
 import type { InstanceRequest } from '../domain/compute/instance.js';
+import { bootsFromVolume } from '../domain/compute/instance.js';
+import type { OperatorDecisions } from './operator-decision.js';
+import { FAILED_LAUNCHES_WAIT, operatorDecisions } from './operator-decision.js';
 import { searchAttributes } from './search-attributes.js';
 import { CONTROL_TASK_QUEUE, computeTaskQueue } from './task-queues.js';
+import { attachLaunchVolumes, confirmLaunchVolumes, launchAttachments, releaseLaunchVolumes } from './volume-launch.js';
 
 export const MAX_LAUNCH_ATTEMPTS = 3;
 
@@ -93,16 +100,23 @@ async function buildOnHost(request: InstanceRequest, placement: Placement, attem
     current = name;
     return stepOf(request.instanceId, attempt, name);
   };
+  const volumes = launchAttachments(request, placement.host);
   try {
-    const base = await host.ensureImageCached(step('ensureImageCached'), request.image);
-    await host.createRootDisk(step('createRootDisk'), request, base);
+    // Booted from a volume, the instance's vda is that volume: no image to cache, no overlay.
+    if (!bootsFromVolume(request)) {
+      const base = await host.ensureImageCached(step('ensureImageCached'), request.image);
+      await host.createRootDisk(step('createRootDisk'), request, base);
+    }
     await host.createEphemeralDisk(step('createEphemeralDisk'), request);
+    await attachLaunchVolumes(volumes, step);
     await host.startVm(step('startVm'), request);
     await host.waitForBoot(step('waitForBoot'), request);
+    await confirmLaunchVolumes(volumes);
     return null;
   } catch (error) {
     const undo = async () => {
       await host.destroyInstance(stepOf(request.instanceId, attempt, 'destroyInstance'));
+      await releaseLaunchVolumes(volumes, (name) => stepOf(request.instanceId, attempt, name));
       await scheduling.releaseClaim(stepOf(request.instanceId, attempt, 'releaseClaim'), placement.host);
     };
     // A step may also fail on its own after the cancellation came: the launch ends cancelled either way.
@@ -117,18 +131,15 @@ async function buildOnHost(request: InstanceRequest, placement: Placement, attem
   }
 }
 
-export async function launchInstance(request: InstanceRequest): Promise<LaunchResult> {
-  const { instanceId } = request;
-  upsertSearchAttributes([
-    { key: searchAttributes.instanceId, value: instanceId },
-    { key: searchAttributes.imageId, value: request.image.id },
-    { key: searchAttributes.project, value: request.projectId },
-    { key: searchAttributes.operation, value: 'launch' },
-  ]);
+type Round = { host: string; attempts: number } | { fault: Fault; attempts: number };
+
+/** Up to MAX_LAUNCH_ATTEMPTS hosts, attempts numbered from `first`: the host that booted it, or the fault that stopped it. */
+async function launchOnSomeHost(request: InstanceRequest, first: number): Promise<Round> {
   const excluded: string[] = [];
+  const last = first + MAX_LAUNCH_ATTEMPTS - 1;
   let failure: Fault | null = null;
-  let attempt = 1;
-  for (; attempt <= MAX_LAUNCH_ATTEMPTS; attempt++) {
+  let attempt = first;
+  for (; attempt <= last; attempt++) {
     const placement = await schedule(request, attempt, excluded);
     if (!('availabilityZone' in placement)) {
       // After a failed host, "no other host" is not the cause worth reporting.
@@ -137,13 +148,55 @@ export async function launchInstance(request: InstanceRequest): Promise<LaunchRe
     }
     upsertSearchAttributes([{ key: searchAttributes.host, value: placement.host }]);
     const outcome = await buildOnHost(request, placement, attempt);
-    if (!outcome) return { status: 'active', host: placement.host, attempts: attempt };
+    if (!outcome) return { host: placement.host, attempts: attempt };
     failure = outcome.fault;
     if (!outcome.reschedule) break;
     excluded.push(placement.host);
   }
-  const attempts = Math.min(attempt, MAX_LAUNCH_ATTEMPTS);
-  const fault = failure ?? { step: 'schedule', host: null, message: 'launch failed' };
-  await scheduling.recordLaunchFailure(stepOf(instanceId, attempts, 'failed'), { code: 500, ...fault });
-  return { status: 'error', host: fault.host, attempts };
+  return { fault: failure ?? { step: 'schedule', host: null, message: 'launch failed' }, attempts: Math.min(attempt, last) };
+}
+
+/**
+ * Waits (until the window closes) for an operator's retry and records it as attempt `next`.
+ * A retry the instance refuses (an admin reset its state meanwhile) is answered as such and
+ * the wait goes on. Null when no retry came.
+ */
+async function awaitRetry(decisions: OperatorDecisions, instanceId: string, next: number, seconds: number): Promise<OperatorRetry | null> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const retry = await decisions.next(deadline);
+    if (!retry) return null;
+    try {
+      await scheduling.recordRetryRequested(stepOf(instanceId, next, 'retry'), retry);
+      decisions.answer({ attempt: next });
+      return retry;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      decisions.answer({ refused: failureOf(error).message });
+    }
+  }
+}
+
+export async function launchInstance(request: InstanceRequest): Promise<LaunchResult> {
+  const { instanceId } = request;
+  upsertSearchAttributes([
+    { key: searchAttributes.instanceId, value: instanceId },
+    { key: searchAttributes.imageId, value: request.image.id },
+    { key: searchAttributes.project, value: request.projectId },
+    { key: searchAttributes.operation, value: 'launch' },
+  ]);
+  const decisions = operatorDecisions(instanceId);
+  let current = request;
+  let first = 1;
+  for (;;) {
+    const round = await launchOnSomeHost(current, first);
+    if ('host' in round) return { status: 'active', host: round.host, attempts: round.attempts };
+    const { fault, attempts } = round;
+    const recorded = await scheduling.recordLaunchFailure(stepOf(instanceId, attempts, 'failed'), { code: 500, ...fault });
+    // The instance is ERROR now; the launch stays open for an operator's retry or delete.
+    const retry = patched(FAILED_LAUNCHES_WAIT) ? await awaitRetry(decisions, instanceId, attempts + 1, recorded.decisionSeconds) : null;
+    if (!retry) return { status: 'error', host: fault.host, attempts };
+    first = attempts + 1;
+    current = { ...current, image: retry.image, forcedHost: retry.host ?? request.forcedHost };
+  }
 }

@@ -3,9 +3,11 @@
 // registration builds on the same facts.
 import { proxyActivities } from '@temporalio/workflow';
 import type { HostFacts, HostProbeActivities } from '../activities/host-probe.js';
+import { tagWorkflow } from './search-attributes.js';
 import { computeTaskQueue } from './task-queues.js';
 
 export async function probeHost(host: string): Promise<HostFacts> {
+  tagWorkflow('probe-host', { host });
   const { describeHost } = proxyActivities<HostProbeActivities>({
     taskQueue: computeTaskQueue(host),
     startToCloseTimeout: '30 seconds',

@@ -4,6 +4,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ImageCacheActivities } from '../activities/launch/cache-activities.js';
 import type { CacheListing, PruneResult } from '../activities/launch/cache-prune.js';
+import { tagWorkflow } from './search-attributes.js';
 import { computeTaskQueue } from './task-queues.js';
 
 export interface PruneImageCacheInput {
@@ -22,9 +23,11 @@ function cacheOf(host: string) {
 }
 
 export async function pruneImageCache({ host, minAgeSeconds }: PruneImageCacheInput): Promise<PruneResult> {
+  tagWorkflow('prune-image-cache', { host });
   return cacheOf(host).pruneCache({ minAgeSeconds });
 }
 
 export async function listImageCache(host: string): Promise<CacheListing> {
+  tagWorkflow('list-image-cache', { host });
   return cacheOf(host).listCache();
 }

@@ -4,7 +4,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { StorageVolumeActivities } from '../activities/storage/volume-activities.js';
 import { storageTaskQueue } from './task-queues.js';
 
-function onStorageNode(node: string): StorageVolumeActivities {
+export function onStorageNode(node: string): StorageVolumeActivities {
   return proxyActivities<StorageVolumeActivities>({
     taskQueue: storageTaskQueue(node),
     startToCloseTimeout: '2 minutes',
@@ -18,7 +18,7 @@ function failureRecorder(node: string): Pick<StorageVolumeActivities, 'recordVol
   return proxyActivities<StorageVolumeActivities>({ taskQueue: storageTaskQueue(node), startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 5 } });
 }
 
-function failureMessage(error: unknown): string {
+export function failureMessage(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
   return (cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error)).slice(0, 4096);
 }

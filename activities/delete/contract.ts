@@ -14,10 +14,12 @@ export interface InstanceToDelete {
   host: string | null;
   attempt: number;
   groupId: string | null;
+  /** Volumes attached to it: released (kept, data intact) once its QEMU is gone. */
+  volumes: Array<{ volumeId: string; attachmentId: string; device: string; node: string }>;
 }
 
 export interface DeleteActivities {
-  /** Cancels the instance's launch if it still runs, and returns once it has ended (heartbeats while waiting). */
+  /** Cancels the instance's launch, and its snapshot, if they still run, and returns once they have ended (heartbeats while waiting). */
   cancelLaunch(step: DeleteStep): Promise<void>;
   /** Reads the instance as its stream has it now. */
   instanceToDelete(step: DeleteStep): Promise<InstanceToDelete>;

@@ -16,32 +16,42 @@ import type { DeleteActivities } from './contract.js';
 /** Often enough for the workflow's heartbeat timeout to notice a dead worker within seconds. */
 const HEARTBEAT_INTERVAL_MS = 5_000;
 
+/** Cancels a workflow if it still runs and returns once it has ended; its compensation runs first. */
+async function endWorkflow(context: Context, workflowId: string): Promise<void> {
+  const workflow = context.client.workflow.getHandle(workflowId);
+  try {
+    if ((await workflow.describe()).status.name !== 'RUNNING') return;
+  } catch (error) {
+    // A workflow that never started (a launch recorded as failed at startWorkflow).
+    if (error instanceof WorkflowNotFoundError) return;
+    throw error;
+  }
+  // Asking twice (a retried activity) is harmless: Temporal keeps the first request.
+  await workflow.cancel();
+  const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  try {
+    // It ends cancelled (or, if its last step won the race, done): either way it has ended.
+    await Promise.race([workflow.result().catch(() => undefined), context.cancelled]);
+  } finally {
+    clearInterval(heartbeats);
+  }
+}
+
 export function createDeleteActivities({ events }: { events: EventStore }): DeleteActivities {
+  const instanceState = async (instanceId: string) => fold(instanceDecider, (await events.readStream(instanceStream(instanceId))) as unknown as InstanceEvent[]);
+
   return {
     async cancelLaunch(step) {
       const context = Context.current();
-      const launch = context.client.workflow.getHandle(launchWorkflowId(step.instanceId));
-      try {
-        if ((await launch.describe()).status.name !== 'RUNNING') return;
-      } catch (error) {
-        // An instance whose launch never started (recorded as failed at startWorkflow).
-        if (error instanceof WorkflowNotFoundError) return;
-        throw error;
-      }
-      // Asking twice (a retried activity) is harmless: Temporal keeps the first request.
-      await launch.cancel();
-      const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-      try {
-        // The launch ends cancelled (or, if its last step won the race, done): either way it has ended.
-        await Promise.race([launch.result().catch(() => undefined), context.cancelled]);
-      } finally {
-        clearInterval(heartbeats);
-      }
+      await endWorkflow(context, launchWorkflowId(step.instanceId));
+      // A snapshot running when the delete began is cancelled too: it deletes its partial image (docs/architecture.md, "Snapshot").
+      const { snapshot } = await instanceState(step.instanceId);
+      if (snapshot) await endWorkflow(context, snapshot.workflowId);
     },
 
     async instanceToDelete(step) {
-      const state = fold(instanceDecider, (await events.readStream(instanceStream(step.instanceId))) as unknown as InstanceEvent[]);
-      return { host: state.host, attempt: Math.max(state.attempt, 1), groupId: state.request?.groupId ?? null };
+      const state = await instanceState(step.instanceId);
+      return { host: state.host, attempt: Math.max(state.attempt, 1), groupId: state.request?.groupId ?? null, volumes: state.volumes ?? [] };
     },
 
     async recordInstanceDestroyed(step, host) {

@@ -4,9 +4,9 @@
 // manager runs (image_cache.manager_interval = 2400 s); a pass still running when the
 // next is due makes the next one skip.
 import type { Client, ScheduleSpec } from '@temporalio/client';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { pruneImageCache } from '../../workflows/prune-image-cache.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
+import { upsertSchedule } from '../schedules.js';
 
 const PRUNE_INTERVAL = '40 minutes' as const;
 
@@ -31,10 +31,5 @@ export async function upsertPruneSchedule(client: Client, { host, minAgeSeconds,
     taskQueue: workflowTaskQueue,
     workflowId: scheduleId,
   };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
+  await upsertSchedule(client, scheduleId, spec, action);
 }

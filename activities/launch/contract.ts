@@ -3,7 +3,8 @@
 // HostLaunchActivities on its own task queue. Every activity that changes the instance
 // appends its event itself, with an id derived from `step.key`, so a retried activity never
 // records twice.
-import type { InstanceFault, InstanceRequest } from '../../domain/compute/instance.js';
+import type { ImageSnapshot, InstanceFault, InstanceRequest } from '../../domain/compute/instance.js';
+import type { EventMetadata } from '../../eventstore/port.js';
 
 /** Identifies one step of one launch attempt; `key` is the idempotency key of its event. */
 export interface LaunchStep {
@@ -35,15 +36,35 @@ export const LaunchFailure = {
   imageCorrupt: 'ImageCorrupt',
   /** The guest did not print its boot marker in time. */
   bootTimeout: 'BootTimeout',
+  /** The instance cannot be retried as it is now (e.g. an admin reset its state meanwhile). */
+  retryRefused: 'RetryRefused',
 } as const;
+
+/** An operator's retry of a failed launch (the launch workflow's `retry` update). */
+export interface OperatorRetry {
+  /** A host the next attempt must use (admin-forced); null lets the scheduler choose, the failed host included. */
+  host: string | null;
+  /** The image as it is now: a fixed image (e.g. its boot marker) is what the retry boots. */
+  image: ImageSnapshot;
+  /** Who retried and in which request, recorded on the InstanceRetryRequested event. */
+  actor: EventMetadata['actor'];
+  requestId: string | null;
+}
+
+/** What recording a failed launch tells the workflow: how long to wait for an operator (0: not at all). */
+export interface LaunchFailureRecorded {
+  decisionSeconds: number;
+}
 
 export interface SchedulingActivities {
   /** Filters and weighs the hosts, claims the flavor's resources on the best one, records InstanceScheduled. */
   scheduleInstance(step: LaunchStep, request: InstanceRequest, excludedHosts: string[]): Promise<Placement>;
   /** Gives the claim back (compensation); a no-op when there is none. */
   releaseClaim(step: LaunchStep, host: string): Promise<void>;
-  /** Records InstanceLaunchFailed with the fault operators see. */
-  recordLaunchFailure(step: LaunchStep, fault: Omit<InstanceFault, 'created' | 'attempt'>): Promise<void>;
+  /** Records InstanceLaunchFailed with the fault operators see, and until when the launch waits for their decision. */
+  recordLaunchFailure(step: LaunchStep, fault: Omit<InstanceFault, 'created' | 'attempt' | 'decisionUntil'>): Promise<LaunchFailureRecorded>;
+  /** Records InstanceRetryRequested with the operator as actor; fails with `retryRefused` when the instance cannot be retried. */
+  recordRetryRequested(step: LaunchStep, retry: OperatorRetry): Promise<void>;
 }
 
 export interface HostLaunchActivities {

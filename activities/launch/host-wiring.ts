@@ -15,6 +15,7 @@ import { createHostLaunchActivities } from './host.js';
 import type { HostLayout } from './host-layout.js';
 import { hostLayout } from './host-layout.js';
 import { ImageCache } from './image-cache.js';
+import type { ImageSource } from './image-source.js';
 import { firstAvailable } from './image-source.js';
 import { KeystoneSession } from './keystone-session.js';
 import { storeImageSource } from './store-image-source.js';
@@ -29,11 +30,20 @@ export function hostLayoutFor(config: StrataConfig): HostLayout {
   return hostLayout(join(dataPaths(config).hosts, computeHostName(config)));
 }
 
+/** The compute host's service session for the image API: the configured admin user's token. */
+export function imageApiSession(config: StrataConfig): KeystoneSession {
+  const { adminUser: user, adminPassword: password, adminProject: project } = config.identity;
+  return new KeystoneSession(apiBaseUrl(config), { user, password, project });
+}
+
+/** Image bytes from the local image store when its files are readable here, else over Glance (compute hosts and storage nodes). */
+export function imageSourceFor(config: StrataConfig, events: EventStore): ImageSource {
+  return firstAvailable(storeImageSource(events, dataPaths(config).images), glanceImageSource(apiBaseUrl(config), imageApiSession(config)));
+}
+
 export function computeHostActivitiesFor(config: StrataConfig, events: EventStore): ComputeHostActivities {
   const layout = hostLayoutFor(config);
-  const apiBase = apiBaseUrl(config);
-  const { adminUser: user, adminPassword: password, adminProject: project } = config.identity;
-  const source = firstAvailable(storeImageSource(events, dataPaths(config).images), glanceImageSource(apiBase, new KeystoneSession(apiBase, { user, password, project })));
+  const source = imageSourceFor(config, events);
   const { compute } = config;
   const launch = createHostLaunchActivities({
     host: computeHostName(config),

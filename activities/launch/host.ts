@@ -3,21 +3,22 @@
 // reuses what an earlier attempt built — and records its event after its work
 // succeeded, with an id derived from the step's key, so a retry never records twice.
 import { Context } from '@temporalio/activity';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { recordInstanceStep } from '../../application/instances/record-step.js';
 import type { InstanceEvent, InstanceRequest } from '../../domain/compute/instance.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { waitForMarker } from '../../hypervisor/console.js';
 import { instanceFiles } from '../../hypervisor/instance-files.js';
 import type { VmHandle } from '../../hypervisor/vm-process.js';
-import { adoptVm, isRunning, startVm, stopVm } from '../../hypervisor/vm-process.js';
+import { adoptVm, isRunning, startVm } from '../../hypervisor/vm-process.js';
 import { activityMetadata } from '../event-metadata.js';
+import { heartbeating } from '../heartbeat.js';
 import type { CachedImage, HostLaunchActivities, LaunchStep } from './contract.js';
 import type { WipeMode } from './disk-wipe.js';
-import { wipeFile } from './disk-wipe.js';
 import { createEphemeralDisk, createRootDisk } from './disks.js';
 import { asLaunchFailure } from './failures.js';
 import type { InstancePaths } from './host-layout.js';
+import { removeInstance } from './instance-removal.js';
 import type { CacheProgress, ImageCache } from './image-cache.js';
 import { SingleFlight } from './single-flight.js';
 import type { VmSettings } from './vm.js';
@@ -132,16 +133,8 @@ export function createHostLaunchActivities(deps: HostLaunchDependencies) {
       }),
 
     destroyInstance: (step: LaunchStep) =>
-      translatingFailures(async () => {
-        const paths = layout.instance(step.instanceId);
-        const vm = await adoptVm(paths.dir);
-        if (vm) await stopVm(vm, { graceMs: destroyGraceMs });
-        await wipeFile(paths.ephemeralDisk, deps.ephemeral.clear);
-        // Without its key, an encrypted disk's blocks are noise whatever the clear mode.
-        await wipeFile(paths.ephemeralKey, 'zero');
-        await deps.beforeRemove?.(paths);
-        await rm(paths.dir, { recursive: true, force: true });
-      }),
+      // Heartbeats: zeroing a large ephemeral disk takes a while, and the delete must notice a dead worker sooner.
+      translatingFailures(() => heartbeating(() => removeInstance(layout.instance(step.instanceId), { clear: deps.ephemeral.clear, graceMs: destroyGraceMs, beforeRemove: deps.beforeRemove }))),
   } satisfies HostLaunchActivities;
 }
 

@@ -1,5 +1,6 @@
 // The VM an instance runs as: the flavor's vCPUs and RAM, the host's accelerator, vda
-// (and vdb when the flavor has ephemeral space), and the firmware the image asks for
+// (and vdb when the flavor has ephemeral space, vdc… for its volumes; vda is a volume
+// when it boots from one), and the firmware the image asks for
 // (`hw_firmware_type=uefi` → OVMF with the instance's own copy of the variable store).
 // QEMU's run files (pidfile, QMP socket, console log, UEFI vars) live in the instance's
 // directory, so any later worker finds the VM again.
@@ -11,6 +12,7 @@ import type { DiskSpec, Firmware, VmSpec } from '../../hypervisor/vm-spec.js';
 import { HostUnfitError } from './failures.js';
 import type { InstancePaths } from './host-layout.js';
 import { pathExists } from './path-exists.js';
+import { volumeDisksOf } from './volume-host.js';
 
 export interface VmSettings {
   accelerator: Accelerator;
@@ -27,12 +29,16 @@ function firmwareFor(request: InstanceRequest, ovmf: OvmfPaths): Firmware {
 }
 
 export async function vmSpecFor(request: InstanceRequest, paths: InstancePaths, settings: VmSettings): Promise<VmSpec> {
-  const disks: DiskSpec[] = [{ name: 'vda', source: { kind: 'file', path: paths.rootDisk, format: 'qcow2' } }];
+  // Volumes the launch (or a hot-plug) wrote into the directory; a volume named vda is the root disk (boot from volume).
+  const volumes = await volumeDisksOf(paths.dir);
+  const rootVolume = volumes.find((disk) => disk.name === 'vda');
+  const disks: DiskSpec[] = [rootVolume ?? { name: 'vda', source: { kind: 'file', path: paths.rootDisk, format: 'qcow2' } }];
   if (request.flavor.ephemeralGb > 0) {
     // The key file, not today's setting, says whether the disk was created encrypted.
     const luksKeyFile = (await pathExists(paths.ephemeralKey)) ? paths.ephemeralKey : undefined;
     disks.push({ name: 'vdb', source: { kind: 'file', path: paths.ephemeralDisk, format: 'qcow2', ...(luksKeyFile ? { luksKeyFile } : {}) } });
   }
+  disks.push(...volumes.filter((disk) => disk !== rootVolume));
   return {
     instanceId: request.instanceId,
     name: request.name,

@@ -12,6 +12,12 @@ export interface TgtdKeeper {
   running(): Promise<TgtdHandle | undefined>;
   /** The handle last ensured, if any (for stopping it). */
   current(): TgtdHandle | undefined;
+  /**
+   * Checks every intervalMs that the tgtd this keeper ran is still there, and starts and
+   * restores a new one when it is not: attached hosts' initiators reconnect to it.
+   * Returns the function that stops watching.
+   */
+  watch(intervalMs: number, log: (line: string) => void): () => void;
 }
 
 export function keepTgtd(options: TgtdOptions, restore: (tgtd: TgtdHandle) => Promise<void>): TgtdKeeper {
@@ -36,5 +42,14 @@ export function keepTgtd(options: TgtdOptions, restore: (tgtd: TgtdHandle) => Pr
     },
     running: async () => (known && isTgtd(known) ? known : adoptTgtd(options)),
     current: () => known,
+    watch(intervalMs, log) {
+      const timer = setInterval(() => {
+        if (!known || isTgtd(known) || pending) return;
+        log(`tgtd pid ${known.pid} is gone; starting another and restoring the exports`);
+        this.ensure().catch((error: unknown) => log(`tgtd could not be restarted: ${(error as Error).message}`));
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
   };
 }

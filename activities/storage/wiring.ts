@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { dataPaths } from '../../config/paths.js';
 import type { StrataConfig } from '../../config/schema.js';
 import type { EventStore } from '../../eventstore/port.js';
+import { imageSourceFor } from '../launch/host-wiring.js';
 import { createStorageProbeActivities } from '../storage-probe.js';
 import { restoreExports } from './export-restore.js';
 import type { TgtdKeeper } from './tgtd-keeper.js';
@@ -25,7 +26,7 @@ export function storageNodeParts(config: StrataConfig, events: EventStore, log: 
     if (restored > 0) log(`storage node ${node}: restored ${restored} iSCSI export(s) on tgtd pid ${handle.pid}`);
   });
   return {
-    activities: { ...createStorageProbeActivities({ node, address, volumesDir }), ...createStorageVolumeActivities({ node, volumesDir, events, tgtd }) },
+    activities: { ...createStorageProbeActivities({ node, address, volumesDir }), ...createStorageVolumeActivities({ node, volumesDir, events, tgtd, images: imageSourceFor(config, events) }) },
     tgtd,
   };
 }

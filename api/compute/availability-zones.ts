@@ -2,8 +2,12 @@
 // while one of its hosts is enabled and up; the detail (admins) lists each host's
 // nova-compute service as `openstack availability zone list --long` shows it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { hostDownReason } from '../../domain/compute/host-heartbeat.js';
 import type { HostQueries, HostRecord } from '../../projections/host-queries.js';
+import { many } from '../responses.js';
+
+const zoneList = many('availabilityZoneInfo', { zoneName: z.string() });
 
 export interface AvailabilityZoneRouteOptions {
   hosts: HostQueries;
@@ -28,14 +32,14 @@ function zonesOf(records: readonly HostRecord[], now: Date): Zone[] {
 const zoneState = (zone: Zone) => ({ available: zone.hosts.some(({ record, up }) => up && record.state.enabled) });
 
 export const availabilityZoneRoutes: FastifyPluginAsyncZod<AvailabilityZoneRouteOptions> = async (app, { hosts }) => {
-  app.get('/os-availability-zone', { schema: { summary: 'List availability zones' }, config: { policy: 'os_compute_api:os-availability-zone:list' } }, async (request) => {
+  app.get('/os-availability-zone', { schema: { summary: 'List availability zones', response: { 200: zoneList } }, config: { policy: 'os_compute_api:os-availability-zone:list' } }, async (request) => {
     request.authorize();
     return { availabilityZoneInfo: zonesOf(hosts.all(), new Date()).map((zone) => ({ zoneName: zone.name, zoneState: zoneState(zone), hosts: null })) };
   });
 
   app.get(
     '/os-availability-zone/detail',
-    { schema: { summary: 'List availability zones with their hosts' }, config: { policy: 'os_compute_api:os-availability-zone:detail' } },
+    { schema: { summary: 'List availability zones with their hosts', response: { 200: zoneList } }, config: { policy: 'os_compute_api:os-availability-zone:detail' } },
     async (request) => {
       request.authorize();
       return {

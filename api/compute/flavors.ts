@@ -11,6 +11,7 @@ import { flavorCreateBody, flavorListQueryOf, flavorListQuerystring, flavorOfCre
 import { flavorDetail, flavorSummary, type FlavorViewContext } from './flavor-views.js';
 import type { ComputeRouteOptions } from './options.js';
 import { markerNotFound, pageLinks } from './paging.js';
+import { many, named, noContent, one } from '../responses.js';
 
 const flavorParams = z.object({ flavorId: z.string().min(1).max(255) });
 const EXTRA_SPECS_ACTION = 'os_compute_api:os-flavor-extra-specs:index';
@@ -40,7 +41,7 @@ export const flavorRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
   for (const detailed of [false, true]) {
     app.get(
       detailed ? '/flavors/detail' : '/flavors',
-      { schema: { summary: detailed ? 'List flavors with details' : 'List flavors', querystring: flavorListQuerystring }, config: { policy: 'os_compute_api:flavors' } },
+      { schema: { summary: detailed ? 'List flavors with details' : 'List flavors', response: { 200: many('flavors', named) }, querystring: flavorListQuerystring }, config: { policy: 'os_compute_api:flavors' } },
       async (request) => {
         request.authorize();
         const query = flavorListQueryOf(request.query, isAdmin(request));
@@ -56,14 +57,14 @@ export const flavorRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
     );
   }
 
-  app.get('/flavors/:flavorId', { schema: { summary: 'Show a flavor', params: flavorParams }, config: { policy: 'os_compute_api:flavors' } }, async (request) => {
+  app.get('/flavors/:flavorId', { schema: { summary: 'Show a flavor', response: { 200: one('flavor', named) }, params: flavorParams }, config: { policy: 'os_compute_api:flavors' } }, async (request) => {
     request.authorize();
     return { flavor: flavorDetail(visibleFlavor(request, request.params.flavorId), viewContext(request)) };
   });
 
   app.get(
     '/flavors/:flavorId/os-extra_specs',
-    { schema: { summary: "A flavor's extra specs (strata records none)", params: flavorParams }, config: { policy: EXTRA_SPECS_ACTION } },
+    { schema: { summary: "A flavor's extra specs (strata records none)", response: { 200: z.looseObject({ extra_specs: z.record(z.string(), z.string()) }) }, params: flavorParams }, config: { policy: EXTRA_SPECS_ACTION } },
     async (request) => {
       request.authorize(projectTarget(request));
       visibleFlavor(request, request.params.flavorId);
@@ -73,7 +74,7 @@ export const flavorRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
 
   app.get(
     '/flavors/:flavorId/os-flavor-access',
-    { schema: { summary: "A private flavor's access list (strata keeps none)", params: flavorParams }, config: { policy: 'os_compute_api:os-flavor-access' } },
+    { schema: { summary: "A private flavor's access list (strata keeps none)", response: { 200: many('flavor_access', {}) }, params: flavorParams }, config: { policy: 'os_compute_api:os-flavor-access' } },
     async (request) => {
       request.authorize(projectTarget(request));
       if (visibleFlavor(request, request.params.flavorId).isPublic) throw new DomainError('not_found', 'Access list not available for public flavors.');
@@ -83,7 +84,7 @@ export const flavorRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
 
   app.post(
     '/flavors',
-    { schema: { summary: 'Create a flavor', body: flavorCreateBody }, config: { policy: 'os_compute_api:os-flavor-manage:create' } },
+    { schema: { summary: 'Create a flavor', response: { 200: one('flavor', named) }, body: flavorCreateBody }, config: { policy: 'os_compute_api:os-flavor-manage:create' } },
     async (request) => {
       request.authorize();
       const flavor = flavorOfCreate(request.body.flavor, request, randomUUID);
@@ -94,7 +95,7 @@ export const flavorRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
 
   app.delete(
     '/flavors/:flavorId',
-    { schema: { summary: 'Delete a flavor', params: flavorParams }, config: { policy: 'os_compute_api:os-flavor-manage:delete' } },
+    { schema: { summary: 'Delete a flavor', response: { 202: noContent }, params: flavorParams }, config: { policy: 'os_compute_api:os-flavor-manage:delete' } },
     async (request, reply) => {
       request.authorize();
       await flavorCommands.delete(request.params.flavorId, requestMetadata(request.caller, request.id));

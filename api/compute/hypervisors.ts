@@ -10,6 +10,7 @@ import { deterministicEventId } from '../../eventstore/event-ids.js';
 import type { HostQueries, HostRecord } from '../../projections/host-queries.js';
 import { HttpError } from '../errors.js';
 import type { Microversion } from './microversion.js';
+import { many, one } from '../responses.js';
 
 export interface HypervisorRouteOptions {
   hosts: HostQueries;
@@ -90,7 +91,7 @@ export const hypervisorRoutes: FastifyPluginAsyncZod<HypervisorRouteOptions> = a
     app.get(
       detailed ? '/os-hypervisors/detail' : '/os-hypervisors',
       {
-        schema: { summary: detailed ? 'List hypervisors with details' : 'List hypervisors', querystring: listQuery },
+        schema: { summary: detailed ? 'List hypervisors with details' : 'List hypervisors', response: { 200: many('hypervisors', {}) }, querystring: listQuery },
         config: { policy: detailed ? 'os_compute_api:os-hypervisors:list-detail' : 'os_compute_api:os-hypervisors:list' },
       },
       async (request) => {
@@ -107,7 +108,7 @@ export const hypervisorRoutes: FastifyPluginAsyncZod<HypervisorRouteOptions> = a
 
   app.get(
     '/os-hypervisors/:pattern/search',
-    { schema: { summary: 'Search hypervisors by host name (before 2.53)', params: patternParams }, config: { policy: 'os_compute_api:os-hypervisors:search' } },
+    { schema: { summary: 'Search hypervisors by host name (before 2.53)', response: { 200: many('hypervisors', {}) }, params: patternParams }, config: { policy: 'os_compute_api:os-hypervisors:search' } },
     async (request) => {
       request.authorize();
       if (request.microversion.atLeast('2.53')) throw new HttpError(404, 'The resource could not be found.');
@@ -120,7 +121,7 @@ export const hypervisorRoutes: FastifyPluginAsyncZod<HypervisorRouteOptions> = a
 
   app.get(
     '/os-hypervisors/:hypervisorId',
-    { schema: { summary: 'Show a hypervisor', params: idParams }, config: { policy: 'os_compute_api:os-hypervisors:show' } },
+    { schema: { summary: 'Show a hypervisor', response: { 200: one('hypervisor', {}) }, params: idParams }, config: { policy: 'os_compute_api:os-hypervisors:show' } },
     async (request) => {
       request.authorize();
       return { hypervisor: detail(find(request.params.hypervisorId, request.microversion), request.microversion, new Date()) };
@@ -129,7 +130,7 @@ export const hypervisorRoutes: FastifyPluginAsyncZod<HypervisorRouteOptions> = a
 
   app.get(
     '/os-hypervisors/:hypervisorId/uptime',
-    { schema: { summary: 'Hypervisor uptime (not reported)', params: idParams }, config: { policy: 'os_compute_api:os-hypervisors:uptime' } },
+    { schema: { summary: 'Hypervisor uptime (not reported)', response: { 200: one('hypervisor', {}) }, params: idParams }, config: { policy: 'os_compute_api:os-hypervisors:uptime' } },
     async (request) => {
       request.authorize();
       find(request.params.hypervisorId, request.microversion);

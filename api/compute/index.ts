@@ -6,6 +6,7 @@ import { useErrorDialect } from '../errors.js';
 import { availabilityZoneRoutes } from './availability-zones.js';
 import { flavorRoutes } from './flavors.js';
 import { hypervisorRoutes } from './hypervisors.js';
+import { instanceActionRoutes } from './instance-actions.js';
 import { useMicroversions } from './microversion.js';
 import type { ComputeRouteOptions } from './options.js';
 import { serverActionRoutes } from './server-actions.js';
@@ -15,16 +16,17 @@ import { serverGroupRoutes } from './server-groups.js';
 import { serverRoutes } from './servers.js';
 import { computeServiceRoutes } from './services.js';
 import { versionRoutes } from './versions.js';
+import { volumeAttachmentRoutes } from './volume-attachments.js';
 
 /** The route options alone: fastify adds its own (prefix) to what a plugin receives, and a child must not inherit them. */
 function ownOptions(options: ComputeRouteOptions): ComputeRouteOptions {
-  const { base, flavors, flavorCommands, instances, images, launcher, deleter, console, hosts, serverGroups, serverGroupCommands, hostAdministration } = options;
-  return { base, flavors, flavorCommands, instances, images, launcher, deleter, console, hosts, serverGroups, serverGroupCommands, hostAdministration };
+  const { base, flavors, flavorCommands, instances, instanceActions, images, launcher, deleter, console, hosts, serverGroups, serverGroupCommands, hostAdministration, volumes, volumeService, snapshotter, stateResetter, imageBase } = options;
+  return { base, flavors, flavorCommands, instances, instanceActions, images, launcher, deleter, console, hosts, serverGroups, serverGroupCommands, hostAdministration, volumes, volumeService, snapshotter, stateResetter, imageBase };
 }
 
 const v21: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, options) => {
   useMicroversions(app);
-  for (const routes of [flavorRoutes, serverRoutes, serverCreateRoutes, serverDeleteRoutes, serverActionRoutes, hypervisorRoutes, availabilityZoneRoutes, serverGroupRoutes, computeServiceRoutes]) {
+  for (const routes of [flavorRoutes, serverRoutes, serverCreateRoutes, serverDeleteRoutes, serverActionRoutes, hypervisorRoutes, availabilityZoneRoutes, serverGroupRoutes, computeServiceRoutes, instanceActionRoutes, volumeAttachmentRoutes]) {
     await app.register(routes, ownOptions(options));
   }
 };

@@ -27,10 +27,10 @@ export class Microversion {
     return match ? new Microversion(Number(match[1]), Number(match[2])) : null;
   }
 
-  /** `version` is a literal such as '2.47'. */
-  atLeast(version: string): boolean {
-    const other = Microversion.parse(version);
-    if (!other) throw new TypeError(`not a microversion: ${version}`);
+  /** `version` is a literal such as '2.47', or a parsed version (whose minor may be too big to print back). */
+  atLeast(version: string | Microversion): boolean {
+    const other = typeof version === 'string' ? Microversion.parse(version) : version;
+    if (!other) throw new TypeError(`not a microversion: ${String(version)}`);
     return this.major !== other.major ? this.major > other.major : this.minor >= other.minor;
   }
 
@@ -69,7 +69,7 @@ export function negotiateMicroversion(requested: string | null): Microversion {
   if (requested.toLowerCase() === 'latest') return maximum;
   const version = Microversion.parse(requested);
   if (!version) throw new HttpError(400, `API Version String ${requested} is of invalid format. Must be of format MajorNum.MinorNum.`);
-  if (!version.atLeast(MIN_MICROVERSION) || !maximum.atLeast(version.toString())) {
+  if (!version.atLeast(MIN_MICROVERSION) || !maximum.atLeast(version)) {
     throw new HttpError(406, `Version ${requested} is not supported by the API. Minimum is ${MIN_MICROVERSION} and maximum is ${MAX_MICROVERSION}.`);
   }
   return version;

@@ -36,9 +36,10 @@ export function serverTarget(record: InstanceRecord) {
   return { project_id: record.state.request.projectId, user_id: record.state.request.userId };
 }
 
-export function findServer(request: FastifyRequest, instances: InstanceQueries, serverId: string): InstanceRecord {
+/** `includeDeleted` for the few reads Nova allows on deleted servers (instance actions from 2.21). */
+export function findServer(request: FastifyRequest, instances: InstanceQueries, serverId: string, includeDeleted = false): InstanceRecord {
   const record = instances.instance(serverId);
-  if (!record || record.state.vmState === 'deleted') throw serverNotFound(serverId);
+  if (!record || (record.state.vmState === 'deleted' && !includeDeleted)) throw serverNotFound(serverId);
   if (record.state.request.projectId !== request.caller.project?.id && !request.allowed('context_is_admin')) throw serverNotFound(serverId);
   return record;
 }

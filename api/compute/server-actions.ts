@@ -1,29 +1,17 @@
-// `POST /servers/{id}/action`: the body's single key names the action, as in Nova. strata
-// serves `os-getConsoleOutput` here; any other action is Nova's 400 "no such action".
+// `POST /servers/{id}/action`: the body's single key names the action, as in Nova. Each
+// action is an entry of the table in ./actions (its own policy, body schema and handler);
+// any other key is Nova's 400 "no such action".
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
-import { HttpError } from '../errors.js';
+import { serverActions } from './actions/index.js';
 import type { ComputeRouteOptions } from './options.js';
 import { findServer, serverTarget } from './server-access.js';
 import { serverParams } from './servers.js';
+import { shape } from '../responses.js';
 
-const consoleOutputBody = z
-  .object({
-    length: z
-      .union([z.number().int(), z.string().regex(/^-?[0-9]+$/, 'must be a whole number')])
-      .transform(Number)
-      .pipe(z.number().int().min(-1))
-      .nullish(),
-  })
-  .strict();
-
-/** The innermost cause: a failed workflow wraps the activity failure that says what happened. */
-function rootMessage(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
-}
+/** What an action answers: its result object, or nothing (an empty body). */
+const actionResult = z.union([shape({}), z.literal('')]).describe("The action's result, or an empty body") as z.ZodType<unknown>;
 
 /** Nova's action_peek: exactly one key, whose value is the action's arguments. */
 function actionOf(body: Record<string, unknown>): [string, unknown] {
@@ -33,28 +21,23 @@ function actionOf(body: Record<string, unknown>): [string, unknown] {
   return only;
 }
 
-export const serverActionRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, { instances, console: consoleReader }) => {
+export const serverActionRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, options) => {
   app.post(
     '/servers/:serverId/action',
     {
-      schema: { summary: 'Run a server action (os-getConsoleOutput)', params: serverParams, body: z.record(z.string(), z.unknown()) },
-      config: { policy: 'os_compute_api:os-console-output' },
+      schema: { summary: `Run a server action (${Object.keys(serverActions).join(', ')})`, params: serverParams, body: z.record(z.string(), z.unknown()), response: { 200: actionResult, 202: actionResult } },
+      // Declared for authentication and the route table (an action needs a server the caller
+      // may see); each action is then authorized against its own policy via request.authorizeAs.
+      config: { policy: 'os_compute_api:servers:show' },
     },
-    async (request) => {
-      const [action, argumentsOfAction] = actionOf(request.body);
-      if (action !== 'os-getConsoleOutput') throw new DomainError('invalid', `There is no such action: ${action}`);
-      const parsed = consoleOutputBody.safeParse(argumentsOfAction);
-      if (!parsed.success) throw new DomainError('invalid', `Invalid input for field/attribute os-getConsoleOutput: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
-      const record = findServer(request, instances, request.params.serverId);
-      request.authorize(serverTarget(record));
-      const { host } = record.state;
-      if (host === null) throw new DomainError('conflict', `Instance ${record.id} is not ready`);
-      const length = parsed.data.length ?? -1;
-      try {
-        return { output: await consoleReader.read(record.id, host, length === -1 ? null : length) };
-      } catch (error) {
-        throw new HttpError(503, `Unable to get the console output of instance ${record.id} from host ${host}: ${rootMessage(error)}`);
-      }
+    async (request, reply) => {
+      const [name, args] = actionOf(request.body);
+      const action = Object.hasOwn(serverActions, name) ? serverActions[name] : undefined;
+      if (!action) throw new DomainError('invalid', `There is no such action: ${name}`);
+      const handle = action.accept(name, args);
+      const server = findServer(request, options.instances, request.params.serverId);
+      request.authorizeAs(action.policy, serverTarget(server));
+      return reply.send(await handle({ request, reply, options, server }));
     },
   );
 };

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
 import { novaName } from './flavor-schemas.js';
+import { blockDeviceMappingV2 } from './server-create-volumes.js';
 
 /** Nova's quota on metadata items per server. */
 export const MAX_METADATA_ITEMS = 128;
@@ -27,7 +28,6 @@ export const UNSUPPORTED_SERVER_FIELDS = [
   'key_name',
   'personality',
   'block_device_mapping',
-  'block_device_mapping_v2',
   'description',
   'tags',
   'accessIPv4',
@@ -60,6 +60,7 @@ export const serverCreateBody = z
         adminPass: z.string().max(255).optional(),
         'OS-DCF:diskConfig': z.enum(['AUTO', 'MANUAL']).optional(),
         config_drive: z.union([z.boolean(), z.string()]).optional(),
+        block_device_mapping_v2: blockDeviceMappingV2.optional(),
         ...unsupportedFields,
       })
       .strict(),
@@ -84,7 +85,8 @@ export function checkServerCreate(server: ServerFields, request: FastifyRequest)
   if (!modern && typeof networks === 'string') throw invalid(`Invalid input for field/attribute networks. Value: ${networks}. '${networks}' is not of type 'array'`);
   const network = Array.isArray(networks) ? networks[0] : undefined;
   if (network) throw invalid(network.port ? `Port ${network.port} could not be found.` : `Network ${network.uuid ?? '(none)'} could not be found.`);
-  if (server.imageRef === '') throw invalid('strata boots servers from images only: imageRef is required (booting from a volume is not supported).');
+  const bootsFromVolume = (server.block_device_mapping_v2 ?? []).some((mapping) => Number(mapping.boot_index ?? -1) === 0 && (mapping.source_type ?? 'volume') === 'volume');
+  if (server.imageRef === '' && !bootsFromVolume) throw invalid('imageRef is required unless a block_device_mapping_v2 entry with boot_index 0 boots the server from a volume.');
   if ((server.min_count ?? 1) !== 1 || (server.max_count ?? 1) !== 1) {
     throw invalid('strata creates one server per request: min_count and max_count must be 1.');
   }

@@ -15,6 +15,8 @@ import { findVisibleImage } from '../image/access.js';
 import { resourceLinks } from './links.js';
 import type { ComputeRouteOptions } from './options.js';
 import { checkServerCreate, flavorIdOf, serverCreateBody } from './server-create-schema.js';
+import { requestedVolumes } from './server-create-volumes.js';
+import { identified, one } from '../responses.js';
 
 const FORCED_HOST = 'os_compute_api:servers:create:forced_host';
 const ZERO_DISK_FLAVOR = 'os_compute_api:servers:create:zero_disk_flavor';
@@ -25,7 +27,7 @@ function generatedPassword(): string {
   return Array.from({ length: 12 }, () => PASSWORD_SYMBOLS[randomInt(PASSWORD_SYMBOLS.length)]).join('');
 }
 
-export const serverCreateRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, { base, flavors, images, launcher, hosts, serverGroups }) => {
+export const serverCreateRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, { base, flavors, images, launcher, hosts, serverGroups, volumes }) => {
   const requestedFlavor = (request: FastifyRequest, flavorRef: string | number): Flavor => {
     const flavor = flavors.flavor(flavorIdOf(flavorRef));
     if (!flavor || (!flavor.isPublic && !request.allowed('context_is_admin'))) throw new DomainError('invalid', 'Invalid flavorRef provided.');
@@ -56,7 +58,7 @@ export const serverCreateRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = as
 
   app.post(
     '/servers',
-    { schema: { summary: 'Create a server (starts its launch workflow)', body: serverCreateBody }, config: { policy: 'os_compute_api:servers:create' } },
+    { schema: { summary: 'Create a server (starts its launch workflow)', response: { 202: one('server', identified) }, body: serverCreateBody }, config: { policy: 'os_compute_api:servers:create' } },
     async (request, reply) => {
       const { caller } = request;
       const projectId = caller.project?.id;
@@ -69,8 +71,9 @@ export const serverCreateRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = as
       if (zone.forcedHost !== null && !request.allowed(FORCED_HOST, target)) throw new PolicyForbiddenError(FORCED_HOST);
       if (zone.zone !== null) checkZoneAvailable(zone.zone, availableZones());
       const flavor = requestedFlavor(request, server.flavorRef);
-      const image = requestedImage(request, server.imageRef);
-      if (flavor.diskGb === 0 && !request.allowed(ZERO_DISK_FLAVOR, target)) {
+      const attached = requestedVolumes(request, server.block_device_mapping_v2, server.imageRef, projectId, volumes);
+      const image = attached.bootImage ?? requestedImage(request, server.imageRef);
+      if (flavor.diskGb === 0 && !attached.bootImage && !request.allowed(ZERO_DISK_FLAVOR, target)) {
         throw new DomainError('forbidden', 'Only volume-backed servers are allowed for flavors with zero disk.');
       }
       const hints = request.body['os:scheduler_hints'] ?? request.body['OS-SCH-HNT:scheduler_hints'];
@@ -85,6 +88,7 @@ export const serverCreateRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = as
         groupId: requestedGroup(request, projectId, hints?.group),
         metadata: server.metadata ?? {},
         createdAt: new Date().toISOString(),
+        volumes: attached.volumes,
       });
       await launcher.launch(instanceRequest, requestMetadata(caller, request.id));
       const { instanceId } = instanceRequest;

@@ -7,6 +7,7 @@ import { requestMetadata } from '../../application/metadata.js';
 import type { InstanceQueries } from '../../projections/instance-queries.js';
 import { findServer, serverTarget } from './server-access.js';
 import { serverParams } from './servers.js';
+import { noContent } from '../responses.js';
 
 export interface ServerDeleteRouteOptions {
   instances: InstanceQueries;
@@ -16,7 +17,7 @@ export interface ServerDeleteRouteOptions {
 export const serverDeleteRoutes: FastifyPluginAsyncZod<ServerDeleteRouteOptions> = async (app, { instances, deleter }) => {
   app.delete(
     '/servers/:serverId',
-    { schema: { summary: 'Delete a server', params: serverParams }, config: { policy: 'os_compute_api:servers:delete' } },
+    { schema: { summary: 'Delete a server', response: { 204: noContent }, params: serverParams }, config: { policy: 'os_compute_api:servers:delete' } },
     async (request, reply) => {
       const record = findServer(request, instances, request.params.serverId);
       const target = serverTarget(record);

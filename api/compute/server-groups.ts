@@ -14,6 +14,7 @@ import { DomainError } from '../../domain/decider.js';
 import { PolicyForbiddenError } from '../../domain/policy/errors.js';
 import type { ServerGroupQueries, ServerGroupRecord } from '../../projections/server-group-queries.js';
 import type { Microversion } from './microversion.js';
+import { many, named, noContent, one } from '../responses.js';
 
 export interface ServerGroupRouteOptions {
   serverGroups: ServerGroupQueries;
@@ -76,7 +77,7 @@ export const serverGroupRoutes: FastifyPluginAsyncZod<ServerGroupRouteOptions> =
 
   app.post(
     '/os-server-groups',
-    { schema: { summary: 'Create a server group', body: z.unknown() }, config: { policy: 'os_compute_api:os-server-groups:create' } },
+    { schema: { summary: 'Create a server group', response: { 200: one('server_group', named) }, body: z.unknown() }, config: { policy: 'os_compute_api:os-server-groups:create' } },
     async (request) => {
       const projectId = request.caller.project?.id;
       if (!projectId) throw new DomainError('forbidden', 'A project-scoped token is needed to create a server group.');
@@ -92,7 +93,7 @@ export const serverGroupRoutes: FastifyPluginAsyncZod<ServerGroupRouteOptions> =
 
   app.get(
     '/os-server-groups',
-    { schema: { summary: 'List server groups', querystring: listQuery }, config: { policy: 'os_compute_api:os-server-groups:index' } },
+    { schema: { summary: 'List server groups', response: { 200: many('server_groups', named) }, querystring: listQuery }, config: { policy: 'os_compute_api:os-server-groups:index' } },
     async (request) => {
       const projectId = request.caller.project?.id ?? null;
       request.authorize({ project_id: projectId });
@@ -108,13 +109,13 @@ export const serverGroupRoutes: FastifyPluginAsyncZod<ServerGroupRouteOptions> =
 
   app.get(
     '/os-server-groups/:groupId',
-    { schema: { summary: 'Show a server group', params: groupParams }, config: { policy: 'os_compute_api:os-server-groups:show' } },
+    { schema: { summary: 'Show a server group', response: { 200: one('server_group', named) }, params: groupParams }, config: { policy: 'os_compute_api:os-server-groups:show' } },
     async (request) => ({ server_group: groupView(visibleGroup(request, request.params.groupId), request.microversion) }),
   );
 
   app.delete(
     '/os-server-groups/:groupId',
-    { schema: { summary: 'Delete a server group', params: groupParams }, config: { policy: 'os_compute_api:os-server-groups:delete' } },
+    { schema: { summary: 'Delete a server group', response: { 204: noContent }, params: groupParams }, config: { policy: 'os_compute_api:os-server-groups:delete' } },
     async (request, reply) => {
       const group = visibleGroup(request, request.params.groupId);
       await serverGroupCommands.delete(group.groupId, requestMetadata(request.caller, request.id));

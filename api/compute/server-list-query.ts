@@ -74,10 +74,11 @@ function namePatternOf(name: string | undefined): RegExp | null {
   }
 }
 
-function timeOf(text: string | undefined): string | null {
+/** A time filter's value as ISO-8601; 400 naming the parameter when it is not a time. */
+export function timeOf(text: string | undefined, name = 'changes-since'): string | null {
   if (text === undefined) return null;
   const time = new Date(text);
-  if (Number.isNaN(time.getTime())) throw new DomainError('invalid', `Invalid changes-since value: ${text}`);
+  if (Number.isNaN(time.getTime())) throw new DomainError('invalid', `Invalid ${name} value: ${text}`);
   return time.toISOString();
 }
 

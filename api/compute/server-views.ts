@@ -3,7 +3,7 @@
 // 2.16 (host_status), 2.19 (description), 2.26 (tags), 2.47 (the flavor embedded),
 // 2.63 (trusted certificates), 2.71 (server groups, on show), 2.73 (locked_reason).
 import { createHash } from 'node:crypto';
-import { serverStatus } from '../../domain/compute/instance.js';
+import { bootsFromVolume, serverStatus } from '../../domain/compute/instance.js';
 import type { InstanceRecord } from '../../projections/instance-queries.js';
 import { bookmarkLinks, resourceLinks } from './links.js';
 import type { Microversion } from './microversion.js';
@@ -121,7 +121,8 @@ export function serverDetail(record: InstanceRecord, context: ServerViewContext)
     user_id: request.userId,
     metadata: request.metadata,
     hostId: hostIdOf(request.projectId, state.host),
-    image: { id: request.image.id, links: bookmarkLinks(context.base, 'images', request.image.id) },
+    // Nova shows "" for a server booted from a volume.
+    image: bootsFromVolume(request) ? '' : { id: request.image.id, links: bookmarkLinks(context.base, 'images', request.image.id) },
     flavor: flavorView(record, context),
     created: isoSeconds(record.createdAt),
     updated: isoSeconds(record.updatedAt),
@@ -138,7 +139,10 @@ export function serverDetail(record: InstanceRecord, context: ServerViewContext)
     'OS-EXT-STS:task_state': state.taskState,
     'OS-EXT-STS:vm_state': state.vmState,
     'OS-EXT-STS:power_state': state.powerState,
-    'os-extended-volumes:volumes_attached': [],
+    'os-extended-volumes:volumes_attached': (state.volumes ?? []).map((volume) => ({
+      id: volume.volumeId,
+      ...(context.microversion.atLeast('2.3') ? { delete_on_termination: false } : {}),
+    })),
     security_groups: [{ name: 'default' }],
     ...faultView(record, status, context.allowed.isAdmin),
     ...extendedAttributes(record, context),

@@ -7,6 +7,7 @@ import { markerNotFound, pageLinks } from './paging.js';
 import { findServer, hostStatusReader, serverTarget, serverViewContext } from './server-access.js';
 import { serverListQueryOf, serverListQuerystring } from './server-list-query.js';
 import { serverDetail, serverSummary } from './server-views.js';
+import { identified, many, one } from '../responses.js';
 
 export const serverParams = z.object({ serverId: z.string().min(1).max(255) });
 
@@ -15,7 +16,7 @@ export const serverRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
     app.get(
       detailed ? '/servers/detail' : '/servers',
       {
-        schema: { summary: detailed ? 'List servers with details' : 'List servers', querystring: serverListQuerystring },
+        schema: { summary: detailed ? 'List servers with details' : 'List servers', response: { 200: many('servers', identified) }, querystring: serverListQuerystring },
         config: { policy: detailed ? 'os_compute_api:servers:detail' : 'os_compute_api:servers:index' },
       },
       async (request) => {
@@ -33,7 +34,7 @@ export const serverRoutes: FastifyPluginAsyncZod<ComputeRouteOptions> = async (a
     );
   }
 
-  app.get('/servers/:serverId', { schema: { summary: 'Show a server', params: serverParams }, config: { policy: 'os_compute_api:servers:show' } }, async (request) => {
+  app.get('/servers/:serverId', { schema: { summary: 'Show a server', response: { 200: one('server', identified) }, params: serverParams }, config: { policy: 'os_compute_api:servers:show' } }, async (request) => {
     const record = findServer(request, instances, request.params.serverId);
     request.authorize(serverTarget(record));
     return { server: serverDetail(record, serverViewContext(request, record, base, true, hostStatusReader(hosts))) };

@@ -12,6 +12,7 @@ import { DomainError } from '../../domain/decider.js';
 import type { HostQueries, HostRecord } from '../../projections/host-queries.js';
 import { computeServiceUuid } from './hypervisors.js';
 import type { Microversion } from './microversion.js';
+import { many, one } from '../responses.js';
 
 export interface ComputeServiceRouteOptions {
   hosts: HostQueries;
@@ -57,7 +58,7 @@ export const computeServiceRoutes: FastifyPluginAsyncZod<ComputeServiceRouteOpti
     hostAdministration.setEnabled(record.state.registration.host, enabled, disabledReason, requestMetadata(request.caller, request.id));
   const reread = (record: HostRecord): HostRecord => hosts.all().find((each) => each.id === record.id) ?? record;
 
-  app.get('/os-services', { schema: { summary: 'List compute services', querystring: listQuery }, config: { policy: 'os_compute_api:os-services:list' } }, async (request) => {
+  app.get('/os-services', { schema: { summary: 'List compute services', response: { 200: many('services', {}) }, querystring: listQuery }, config: { policy: 'os_compute_api:os-services:list' } }, async (request) => {
     request.authorize();
     const { host, binary } = request.query;
     const records = binary !== undefined && binary !== BINARY ? [] : hosts.all().filter((record) => host === undefined || record.state.registration.host === host);
@@ -67,7 +68,7 @@ export const computeServiceRoutes: FastifyPluginAsyncZod<ComputeServiceRouteOpti
 
   app.put(
     '/os-services/:serviceId',
-    { schema: { summary: 'Enable or disable a compute service', params: serviceParams, body: z.unknown() }, config: { policy: 'os_compute_api:os-services:update' } },
+    { schema: { summary: 'Enable or disable a compute service', response: { 200: one('service', {}) }, params: serviceParams, body: z.unknown() }, config: { policy: 'os_compute_api:os-services:update' } },
     async (request) => {
       request.authorize();
       const { microversion } = request;

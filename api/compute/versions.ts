@@ -2,6 +2,7 @@
 // microversion range); clients read `version`/`min_version` to negotiate.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MAX_MICROVERSION, MIN_MICROVERSION } from './microversion.js';
+import { identified, many, one } from '../responses.js';
 
 const V21_UPDATED = '2013-07-23T11:33:21Z';
 
@@ -25,12 +26,12 @@ function v20Summary(base: string) {
 }
 
 export const versionRoutes: FastifyPluginAsyncZod<{ base: string }> = async (app, { base }) => {
-  app.get('/', { schema: { summary: 'Compute version discovery' }, config: { policy: null } }, async () => {
+  app.get('/', { schema: { summary: 'Compute version discovery', response: { 200: many('versions', identified) } }, config: { policy: null } }, async () => {
     const { id, status, version, min_version, updated } = v21Document(base);
     return { versions: [v20Summary(base), { id, status, version, min_version, updated, links: [{ rel: 'self', href: `${base}/v2.1/` }] }] };
   });
   for (const path of ['/v2.1', '/v2.1/']) {
-    app.get(path, { schema: { summary: 'Compute v2.1 version document', hide: path.endsWith('/') }, config: { policy: null } }, async () => ({
+    app.get(path, { schema: { summary: 'Compute v2.1 version document', response: { 200: one('version', identified) }, hide: path.endsWith('/') }, config: { policy: null } }, async () => ({
       version: v21Document(base),
     }));
   }

@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/decider.js';
 import { directoryListQuery, matchesListQuery } from './list-query.js';
 import type { IdentityRouteOptions } from './options.js';
 import { listLinks, projectView } from './views.js';
+import { many, named, noContent, one } from '../responses.js';
 
 const idParams = z.object({ projectId: z.string().min(1).max(255) });
 const projectBody = z.object({
@@ -29,7 +30,7 @@ export const projectRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async 
   app.get(
     '/v3/projects',
     {
-      schema: { summary: 'List projects', querystring: directoryListQuery },
+      schema: { summary: 'List projects', response: { 200: many('projects', named) }, querystring: directoryListQuery },
       config: { policy: 'identity:list_projects' },
     },
     async (request) => {
@@ -39,14 +40,14 @@ export const projectRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async 
     },
   );
 
-  app.get('/v3/projects/:projectId', { schema: { summary: 'Show a project', params: idParams }, config: { policy: 'identity:get_project' } }, async (request) => {
+  app.get('/v3/projects/:projectId', { schema: { summary: 'Show a project', response: { 200: one('project', named) }, params: idParams }, config: { policy: 'identity:get_project' } }, async (request) => {
     request.authorize({ 'target.project.id': request.params.projectId });
     return { project: projectView(base, found(request.params.projectId)) };
   });
 
   app.post(
     '/v3/projects',
-    { schema: { summary: 'Create a project', body: z.object({ project: projectBody }) }, config: { policy: 'identity:create_project' } },
+    { schema: { summary: 'Create a project', response: { 201: one('project', named) }, body: z.object({ project: projectBody }) }, config: { policy: 'identity:create_project' } },
     async (request, reply) => {
       request.authorize({ 'target.project.domain_id': 'default' });
       const { name, description, enabled } = request.body.project;
@@ -58,7 +59,7 @@ export const projectRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async 
   app.patch(
     '/v3/projects/:projectId',
     {
-      schema: { summary: 'Update a project', params: idParams, body: z.object({ project: projectBody.partial() }) },
+      schema: { summary: 'Update a project', response: { 200: one('project', named) }, params: idParams, body: z.object({ project: projectBody.partial() }) },
       config: { policy: 'identity:update_project' },
     },
     async (request) => {
@@ -74,7 +75,7 @@ export const projectRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async 
 
   app.delete(
     '/v3/projects/:projectId',
-    { schema: { summary: 'Delete a project', params: idParams }, config: { policy: 'identity:delete_project' } },
+    { schema: { summary: 'Delete a project', response: { 204: noContent }, params: idParams }, config: { policy: 'identity:delete_project' } },
     async (request, reply) => {
       request.authorize({ 'target.project.id': request.params.projectId });
       await directory.deleteProject(found(request.params.projectId).id, requestMetadata(request.caller, request.id));

@@ -5,6 +5,7 @@ import { requestMetadata } from '../../application/metadata.js';
 import { DomainError } from '../../domain/decider.js';
 import type { IdentityRouteOptions } from './options.js';
 import { listLinks, roleView } from './views.js';
+import { many, named, noContent, one } from '../responses.js';
 
 const reference = z.string().min(1).max(255);
 const grantParams = z.object({ projectId: reference, userId: reference, roleId: reference });
@@ -26,20 +27,20 @@ export const roleRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
     roleId: lookup('role', params.roleId, queries.role).id,
   });
 
-  app.get('/v3/roles', { schema: { summary: 'List roles', querystring: z.object({ name: z.string().optional() }) }, config: { policy: 'identity:list_roles' } }, async (request) => {
+  app.get('/v3/roles', { schema: { summary: 'List roles', response: { 200: many('roles', named) }, querystring: z.object({ name: z.string().optional() }) }, config: { policy: 'identity:list_roles' } }, async (request) => {
     request.authorize();
     const roles = queries.roles().filter((row) => request.query.name === undefined || row.name === request.query.name);
     return { roles: roles.map((row) => roleView(base, row)), links: listLinks(base, 'roles') };
   });
 
-  app.get('/v3/roles/:roleId', { schema: { summary: 'Show a role', params: z.object({ roleId: reference }) }, config: { policy: 'identity:get_role' } }, async (request) => {
+  app.get('/v3/roles/:roleId', { schema: { summary: 'Show a role', response: { 200: one('role', named) }, params: z.object({ roleId: reference }) }, config: { policy: 'identity:get_role' } }, async (request) => {
     request.authorize({ 'target.role.id': request.params.roleId });
     return { role: roleView(base, lookup('role', request.params.roleId, queries.role)) };
   });
 
   app.post(
     '/v3/roles',
-    { schema: { summary: 'Create a role', body: z.object({ role: z.object({ name: z.string().min(1).max(255) }) }) }, config: { policy: 'identity:create_role' } },
+    { schema: { summary: 'Create a role', response: { 201: one('role', named) }, body: z.object({ role: z.object({ name: z.string().min(1).max(255) }) }) }, config: { policy: 'identity:create_role' } },
     async (request, reply) => {
       request.authorize();
       const roleId = await directory.createRole(request.body.role.name, requestMetadata(request.caller, request.id));
@@ -49,7 +50,7 @@ export const roleRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
 
   app.put(
     '/v3/projects/:projectId/users/:userId/roles/:roleId',
-    { schema: { summary: 'Grant a role on a project', params: grantParams }, config: { policy: 'identity:create_grant' } },
+    { schema: { summary: 'Grant a role on a project', response: { 204: noContent }, params: grantParams }, config: { policy: 'identity:create_grant' } },
     async (request, reply) => {
       request.authorize(grantTarget(request.params));
       await directory.grantRole(grant(request.params), requestMetadata(request.caller, request.id));
@@ -59,7 +60,7 @@ export const roleRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
 
   app.head(
     '/v3/projects/:projectId/users/:userId/roles/:roleId',
-    { schema: { summary: 'Check a role grant', params: grantParams }, config: { policy: 'identity:check_grant' } },
+    { schema: { summary: 'Check a role grant', response: { 204: noContent, 404: noContent }, params: grantParams }, config: { policy: 'identity:check_grant' } },
     async (request, reply) => {
       request.authorize(grantTarget(request.params));
       const { projectId, userId, roleId } = grant(request.params);
@@ -70,7 +71,7 @@ export const roleRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
 
   app.delete(
     '/v3/projects/:projectId/users/:userId/roles/:roleId',
-    { schema: { summary: 'Revoke a role grant', params: grantParams }, config: { policy: 'identity:revoke_grant' } },
+    { schema: { summary: 'Revoke a role grant', response: { 204: noContent }, params: grantParams }, config: { policy: 'identity:revoke_grant' } },
     async (request, reply) => {
       request.authorize(grantTarget(request.params));
       await directory.revokeRole(grant(request.params), requestMetadata(request.caller, request.id));
@@ -80,7 +81,7 @@ export const roleRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
 
   app.get(
     '/v3/projects/:projectId/users/:userId/roles',
-    { schema: { summary: "List a user's roles on a project", params: grantParams.omit({ roleId: true }) }, config: { policy: 'identity:list_grants' } },
+    { schema: { summary: "List a user's roles on a project", response: { 200: many('roles', named) }, params: grantParams.omit({ roleId: true }) }, config: { policy: 'identity:list_grants' } },
     async (request) => {
       const { projectId, userId } = request.params;
       request.authorize({ 'target.project.id': projectId, 'target.user.id': userId });
@@ -94,6 +95,7 @@ export const roleRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
     {
       schema: {
         summary: 'List role assignments',
+        response: { 200: many('role_assignments', {}) },
         querystring: z.object({ 'user.id': z.string().optional(), 'scope.project.id': z.string().optional(), 'role.id': z.string().optional(), include_names: z.string().optional() }),
       },
       config: { policy: 'identity:list_role_assignments' },

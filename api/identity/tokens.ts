@@ -6,6 +6,7 @@ import { HttpError } from '../errors.js';
 import { serviceCatalog } from './catalog.js';
 import type { IdentityRouteOptions } from './options.js';
 import { tokenView } from './views.js';
+import { noContent, one } from '../responses.js';
 
 const reference = z.string().min(1).max(255);
 const domainRef = z.strictObject({ id: reference.optional(), name: reference.optional() }).refine((d) => d.id !== undefined || d.name !== undefined, {
@@ -32,7 +33,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (a
   app.post(
     '/v3/auth/tokens',
     {
-      schema: { summary: 'Authenticate and issue a token', body: authBody, querystring: z.object({ nocatalog: z.string().optional() }) },
+      schema: { summary: 'Authenticate and issue a token', response: { 201: one('token', { expires_at: z.string() }) }, body: authBody, querystring: z.object({ nocatalog: z.string().optional() }) },
       config: { policy: null },
     },
     async (request, reply) => {
@@ -49,7 +50,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (a
   app.get(
     '/v3/auth/tokens',
     {
-      schema: { summary: 'Validate a token', headers: subjectHeaders, querystring: z.object({ nocatalog: z.string().optional() }) },
+      schema: { summary: 'Validate a token', response: { 200: one('token', { expires_at: z.string() }) }, headers: subjectHeaders, querystring: z.object({ nocatalog: z.string().optional() }) },
       config: { policy: 'identity:validate_token' },
       exposeHeadRoute: false,
     },
@@ -63,7 +64,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (a
 
   app.head(
     '/v3/auth/tokens',
-    { schema: { summary: 'Check a token', headers: subjectHeaders }, config: { policy: 'identity:check_token' } },
+    { schema: { summary: 'Check a token', response: { 200: noContent, 404: noContent }, headers: subjectHeaders }, config: { policy: 'identity:check_token' } },
     async (request, reply) => {
       const subject = await tokens.validate(request.headers['x-subject-token']);
       request.authorize({ 'target.token.user_id': subject?.userId ?? null });
@@ -73,7 +74,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (a
 
   app.delete(
     '/v3/auth/tokens',
-    { schema: { summary: 'Revoke a token', headers: subjectHeaders }, config: { policy: 'identity:revoke_token' } },
+    { schema: { summary: 'Revoke a token', response: { 204: noContent }, headers: subjectHeaders }, config: { policy: 'identity:revoke_token' } },
     async (request, reply) => {
       const subject = await tokens.validate(request.headers['x-subject-token']);
       request.authorize({ 'target.token.user_id': subject?.userId ?? null });

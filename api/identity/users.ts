@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/decider.js';
 import { directoryListQuery, matchesListQuery } from './list-query.js';
 import type { IdentityRouteOptions } from './options.js';
 import { listLinks, projectView, userView } from './views.js';
+import { many, named, noContent, one } from '../responses.js';
 
 const idParams = z.object({ userId: z.string().min(1).max(255) });
 const userBody = z.object({
@@ -30,7 +31,7 @@ export const userRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
   app.get(
     '/v3/users',
     {
-      schema: { summary: 'List users', querystring: directoryListQuery },
+      schema: { summary: 'List users', response: { 200: many('users', named) }, querystring: directoryListQuery },
       config: { policy: 'identity:list_users' },
     },
     async (request) => {
@@ -40,12 +41,12 @@ export const userRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
     },
   );
 
-  app.get('/v3/users/:userId', { schema: { summary: 'Show a user', params: idParams }, config: { policy: 'identity:get_user' } }, async (request) => {
+  app.get('/v3/users/:userId', { schema: { summary: 'Show a user', response: { 200: one('user', named) }, params: idParams }, config: { policy: 'identity:get_user' } }, async (request) => {
     request.authorize({ 'target.user.id': request.params.userId, 'target.user.domain_id': 'default' });
     return { user: userView(base, found(request.params.userId)) };
   });
 
-  app.post('/v3/users', { schema: { summary: 'Create a user', body: z.object({ user: userBody }) }, config: { policy: 'identity:create_user' } }, async (request, reply) => {
+  app.post('/v3/users', { schema: { summary: 'Create a user', response: { 201: one('user', named) }, body: z.object({ user: userBody }) }, config: { policy: 'identity:create_user' } }, async (request, reply) => {
     request.authorize({ 'target.user.domain_id': 'default' });
     const { name, password, enabled, email, default_project_id } = request.body.user;
     if (!password) throw new DomainError('invalid', 'A password is required: strata users authenticate with passwords only.');
@@ -58,7 +59,7 @@ export const userRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
 
   app.patch(
     '/v3/users/:userId',
-    { schema: { summary: 'Update a user', params: idParams, body: z.object({ user: userBody.omit({ name: true }).partial() }) }, config: { policy: 'identity:update_user' } },
+    { schema: { summary: 'Update a user', response: { 200: one('user', named) }, params: idParams, body: z.object({ user: userBody.omit({ name: true }).partial() }) }, config: { policy: 'identity:update_user' } },
     async (request) => {
       request.authorize({ 'target.user.id': request.params.userId, 'target.user.domain_id': 'default' });
       const { password, enabled, email, default_project_id } = request.body.user;
@@ -70,7 +71,7 @@ export const userRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
     },
   );
 
-  app.delete('/v3/users/:userId', { schema: { summary: 'Delete a user', params: idParams }, config: { policy: 'identity:delete_user' } }, async (request, reply) => {
+  app.delete('/v3/users/:userId', { schema: { summary: 'Delete a user', response: { 204: noContent }, params: idParams }, config: { policy: 'identity:delete_user' } }, async (request, reply) => {
     request.authorize({ 'target.user.id': request.params.userId, 'target.user.domain_id': 'default' });
     await directory.deleteUser(found(request.params.userId).id, requestMetadata(request.caller, request.id));
     return reply.status(204).send();
@@ -78,7 +79,7 @@ export const userRoutes: FastifyPluginAsyncZod<IdentityRouteOptions> = async (ap
 
   app.get(
     '/v3/users/:userId/projects',
-    { schema: { summary: "List a user's projects", params: idParams }, config: { policy: 'identity:list_user_projects' } },
+    { schema: { summary: "List a user's projects", response: { 200: many('projects', named) }, params: idParams }, config: { policy: 'identity:list_user_projects' } },
     async (request) => {
       request.authorize({ 'target.user.id': request.params.userId });
       const projects = queries.projectsOfUser(found(request.params.userId).id);

@@ -7,6 +7,7 @@ import { checkAttribute } from '../../domain/image/attributes.js';
 import { findVisibleImage } from './access.js';
 import { imageIdParams } from './images.js';
 import type { ImageRouteOptions } from './options.js';
+import { noContent } from '../responses.js';
 
 const tagParams = imageIdParams.extend({ tag: z.string().min(1) });
 
@@ -14,7 +15,7 @@ export const imageActionRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async
   for (const action of ['deactivate', 'reactivate'] as const) {
     app.post(
       `/v2/images/:imageId/actions/${action}`,
-      { schema: { summary: `${action[0]?.toUpperCase()}${action.slice(1)} an image`, params: imageIdParams }, config: { policy: action } },
+      { schema: { summary: `${action[0]?.toUpperCase()}${action.slice(1)} an image`, response: { 204: noContent }, params: imageIdParams }, config: { policy: action } },
       async (request, reply) => {
         const found = findVisibleImage(request, queries, request.params.imageId);
         request.authorize(found.target);
@@ -24,7 +25,7 @@ export const imageActionRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async
     );
   }
 
-  app.put('/v2/images/:imageId/tags/:tag', { schema: { summary: 'Add a tag', params: tagParams }, config: { policy: 'modify_image' } }, async (request, reply) => {
+  app.put('/v2/images/:imageId/tags/:tag', { schema: { summary: 'Add a tag', response: { 204: noContent }, params: tagParams }, config: { policy: 'modify_image' } }, async (request, reply) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     const tags = checkAttribute('tags', [...found.image.tags, request.params.tag]);
@@ -32,7 +33,7 @@ export const imageActionRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async
     return reply.status(204).send();
   });
 
-  app.delete('/v2/images/:imageId/tags/:tag', { schema: { summary: 'Remove a tag', params: tagParams }, config: { policy: 'modify_image' } }, async (request, reply) => {
+  app.delete('/v2/images/:imageId/tags/:tag', { schema: { summary: 'Remove a tag', response: { 204: noContent }, params: tagParams }, config: { policy: 'modify_image' } }, async (request, reply) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     const { tag } = request.params;

@@ -3,6 +3,7 @@
 import { ImageCommands } from '../../application/images/image-commands.js';
 import { ImageData } from '../../application/images/image-data.js';
 import { ImageImports } from '../../application/images/image-imports.js';
+import { requestMetadata } from '../../application/metadata.js';
 import { apiBaseUrl, dataPaths } from '../../config/paths.js';
 import type { PropertyProtections } from '../../domain/protections/protections.js';
 import { FilesystemImageStore } from '../../imagestore/filesystem-store.js';
@@ -16,6 +17,7 @@ export async function imageRouteOptions(context: ApiContext, protections: Proper
   const queries = imageQueries(readModel);
   const commands = new ImageCommands({ events, projections, store });
   const data = new ImageData({ commands, queries, store, limits: config.images });
+  await data.abandonInterruptedUploads(requestMetadata(null, 'startup'));
   return {
     base: `${apiBaseUrl(config)}/image`,
     commands,

@@ -9,6 +9,7 @@ import { parseByteRange } from './byte-range.js';
 import { imageIdParams } from './images.js';
 import { OCTET_STREAM, requireOctetStream } from './media-types.js';
 import type { ImageRouteOptions } from './options.js';
+import { binaryData, noContent } from '../responses.js';
 
 export const imageFileRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app, { queries, data, store }) => {
   const receivers = [
@@ -18,7 +19,7 @@ export const imageFileRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (
   for (const { path, summary, receive } of receivers) {
     app.put(
       `/v2/images/:imageId/${path}`,
-      { schema: { summary, params: imageIdParams }, config: { policy: 'upload_image' }, preParsing: [requireOctetStream] },
+      { schema: { summary, response: { 204: noContent }, params: imageIdParams }, config: { policy: 'upload_image' }, preParsing: [requireOctetStream] },
       async (request, reply) => {
         const found = findVisibleImage(request, queries, request.params.imageId);
         request.authorize(found.target);
@@ -28,7 +29,7 @@ export const imageFileRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (
     );
   }
 
-  app.get('/v2/images/:imageId/file', { schema: { summary: 'Download image data', params: imageIdParams }, config: { policy: 'download_image' } }, async (request, reply) => {
+  app.get('/v2/images/:imageId/file', { schema: { summary: 'Download image data', produces: [OCTET_STREAM], response: { 200: binaryData, 204: noContent, 206: binaryData }, params: imageIdParams }, config: { policy: 'download_image' } }, async (request, reply) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     const { image } = found;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requestMetadata } from '../../application/metadata.js';
 import { DomainError } from '../../domain/decider.js';
 import { parseImageCreation } from '../../domain/image/creation.js';
-import { parsePatch } from '../../domain/image/json-patch.js';
+import { parsePatch, PATCH_MEDIA_TYPES } from '../../domain/image/json-patch.js';
 import { parseListQuery } from '../../domain/image/list-query.js';
 import { planPatch } from '../../domain/image/patch-plan.js';
 import { canSeeImage } from '../../domain/image/visibility.js';
@@ -18,7 +18,8 @@ import { listLinks } from './list-links.js';
 import { patchDialectOf, requireJson, requireJsonPatch } from './media-types.js';
 import type { ImageRouteOptions } from './options.js';
 import { assertMayChangeProperties, readablePropertiesFor } from './property-access.js';
-import { imageView } from './views.js';
+import { imageResponse, imageView } from './views.js';
+import { many, noContent } from '../responses.js';
 
 export const imageIdParams = z.object({ imageId: z.string().min(1).max(255) });
 const rawQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
@@ -41,7 +42,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
 
   app.post(
     '/v2/images',
-    { schema: { summary: 'Create an image', body: z.record(z.string(), z.unknown()) }, config: { policy: 'add_image' }, preParsing: [requireJson] },
+    { schema: { summary: 'Create an image', response: { 201: imageResponse }, body: z.record(z.string(), z.unknown()) }, config: { policy: 'add_image' }, preParsing: [requireJson] },
     async (request, reply) => {
       const creation = parseImageCreation(request.body);
       const owner = creation.owner ?? request.caller.project?.id;
@@ -58,7 +59,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
     },
   );
 
-  app.get('/v2/images', { schema: { summary: 'List images', querystring: rawQuery }, config: { policy: 'get_images' } }, async (request) => {
+  app.get('/v2/images', { schema: { summary: 'List images', response: { 200: many('images', { id: z.string() }) }, querystring: rawQuery }, config: { policy: 'get_images' } }, async (request) => {
     request.authorize({ project_id: request.caller.project?.id ?? null });
     const query = parseListQuery(request.query);
     const viewer = viewerOf(request);
@@ -69,7 +70,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
     return { images: images.map((image) => view(request, image)), ...listLinks(request.url, images, query.limit), schema: '/v2/schemas/images' };
   });
 
-  app.get('/v2/images/:imageId', { schema: { summary: 'Show an image', params: imageIdParams }, config: { policy: 'get_image' } }, async (request) => {
+  app.get('/v2/images/:imageId', { schema: { summary: 'Show an image', response: { 200: imageResponse }, params: imageIdParams }, config: { policy: 'get_image' } }, async (request) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     authorizeRead(request, found);
     return view(request, found.image);
@@ -77,7 +78,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
 
   app.patch(
     '/v2/images/:imageId',
-    { schema: { summary: 'Update an image (JSON patch)', params: imageIdParams, body: z.unknown() }, config: { policy: 'modify_image' }, preParsing: [requireJsonPatch] },
+    { schema: { summary: 'Update an image (JSON patch)', consumes: Object.keys(PATCH_MEDIA_TYPES), response: { 200: imageResponse }, params: imageIdParams, body: z.unknown() }, config: { policy: 'modify_image' }, preParsing: [requireJsonPatch] },
     async (request) => {
       const found = findVisibleImage(request, queries, request.params.imageId);
       request.authorize(found.target);
@@ -95,7 +96,7 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
     },
   );
 
-  app.delete('/v2/images/:imageId', { schema: { summary: 'Delete an image', params: imageIdParams }, config: { policy: 'delete_image' } }, async (request, reply) => {
+  app.delete('/v2/images/:imageId', { schema: { summary: 'Delete an image', response: { 204: noContent }, params: imageIdParams }, config: { policy: 'delete_image' } }, async (request, reply) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     await commands.delete(found.image.id, requestMetadata(request.caller, request.id));

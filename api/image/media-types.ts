@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PATCH_MEDIA_TYPES } from '../../domain/image/json-patch.js';
 import type { PatchDialect } from '../../domain/image/json-patch.js';
 import { HttpError } from '../errors.js';
+import { strictJsonParser } from '../json-body.js';
 
 export const OCTET_STREAM = 'application/octet-stream';
 const ACCEPT_PATCH = Object.keys(PATCH_MEDIA_TYPES).join(', ');
@@ -16,13 +17,7 @@ function mediaTypeOf(request: FastifyRequest): string {
 /** Image data reaches the route as the raw request stream (unbuffered, not bound by bodyLimit); JSON patches as parsed JSON. */
 export function acceptGlanceMediaTypes(app: FastifyInstance): void {
   app.addContentTypeParser(OCTET_STREAM, (_request, payload, done) => done(null, payload));
-  app.addContentTypeParser(Object.keys(PATCH_MEDIA_TYPES), { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string) as unknown);
-    } catch {
-      done(new HttpError(400, 'Malformed JSON in request body.'), undefined);
-    }
-  });
+  app.addContentTypeParser(Object.keys(PATCH_MEDIA_TYPES), { parseAs: 'buffer' }, strictJsonParser(app));
 }
 
 export async function requireJson(request: FastifyRequest): Promise<void> {

@@ -10,7 +10,8 @@ import type { VisibleImage } from './access.js';
 import { imageIdParams } from './images.js';
 import { requireJson } from './media-types.js';
 import type { ImageRouteOptions } from './options.js';
-import { memberView } from './views.js';
+import { memberResponse, memberView } from './views.js';
+import { noContent } from '../responses.js';
 
 const memberParams = imageIdParams.extend({ memberId: z.string().min(1).max(255) });
 
@@ -25,7 +26,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
     return member;
   };
 
-  app.get('/v2/images/:imageId/members', { schema: { summary: 'List members', params: imageIdParams }, config: { policy: 'get_members' } }, async (request) => {
+  app.get('/v2/images/:imageId/members', { schema: { summary: 'List members', response: { 200: z.looseObject({ members: z.array(memberResponse) }) }, params: imageIdParams }, config: { policy: 'get_members' } }, async (request) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     requireShared(found);
@@ -37,7 +38,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
 
   app.post(
     '/v2/images/:imageId/members',
-    { schema: { summary: 'Share an image with a project', params: imageIdParams, body: z.object({ member: z.string().min(1).max(255) }) }, config: { policy: 'add_member' }, preParsing: [requireJson] },
+    { schema: { summary: 'Share an image with a project', response: { 200: memberResponse }, params: imageIdParams, body: z.object({ member: z.string().min(1).max(255) }) }, config: { policy: 'add_member' }, preParsing: [requireJson] },
     async (request) => {
       const found = findVisibleImage(request, queries, request.params.imageId);
       request.authorize(found.target);
@@ -46,7 +47,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
     },
   );
 
-  app.get('/v2/images/:imageId/members/:memberId', { schema: { summary: 'Show a member', params: memberParams }, config: { policy: 'get_member' } }, async (request) => {
+  app.get('/v2/images/:imageId/members/:memberId', { schema: { summary: 'Show a member', response: { 200: memberResponse }, params: memberParams }, config: { policy: 'get_member' } }, async (request) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     const { viewer, image } = found;
@@ -58,7 +59,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
 
   app.put(
     '/v2/images/:imageId/members/:memberId',
-    { schema: { summary: 'Accept, reject or reset a share', params: memberParams, body: z.object({ status: z.enum(MEMBER_STATUSES) }) }, config: { policy: 'modify_member' }, preParsing: [requireJson] },
+    { schema: { summary: 'Accept, reject or reset a share', response: { 200: memberResponse }, params: memberParams, body: z.object({ status: z.enum(MEMBER_STATUSES) }) }, config: { policy: 'modify_member' }, preParsing: [requireJson] },
     async (request) => {
       const found = findVisibleImage(request, queries, request.params.imageId);
       const { memberId } = request.params;
@@ -70,7 +71,7 @@ export const memberRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app
     },
   );
 
-  app.delete('/v2/images/:imageId/members/:memberId', { schema: { summary: 'Stop sharing with a project', params: memberParams }, config: { policy: 'delete_member' } }, async (request, reply) => {
+  app.delete('/v2/images/:imageId/members/:memberId', { schema: { summary: 'Stop sharing with a project', response: { 204: noContent }, params: memberParams }, config: { policy: 'delete_member' } }, async (request, reply) => {
     const found = findVisibleImage(request, queries, request.params.imageId);
     request.authorize(found.target);
     await commands.removeMember(found.image.id, request.params.memberId, requestMetadata(request.caller, request.id));

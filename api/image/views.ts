@@ -1,5 +1,11 @@
 // Glance v2 response bodies, as glanceclient and openstacksdk parse them.
+import { z } from 'zod';
 import type { ImageRecordView, MemberRow } from '../../projections/image-queries.js';
+import { shape } from '../responses.js';
+
+/** The documented shapes of the bodies below (other keys pass through). */
+export const imageResponse = shape({ id: z.string(), status: z.string(), name: z.string().nullable() });
+export const memberResponse = shape({ member_id: z.string(), image_id: z.string(), status: z.string() });
 
 /** Glance shows times to the second, in UTC, with a Z. */
 function glanceTime(iso: string): string {

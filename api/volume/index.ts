@@ -12,8 +12,8 @@ import { volumeRoutes } from './volumes.js';
 const projectParams = z.object({ projectId: z.string() });
 
 /** The route options alone: fastify adds its own (prefix) to what a plugin receives. */
-function ownOptions({ base, volumes, volumeService, node, availabilityZone }: VolumeRouteOptions): VolumeRouteOptions {
-  return { base, volumes, volumeService, node, availabilityZone };
+function ownOptions({ base, volumes, volumeService, node, availabilityZone, images }: VolumeRouteOptions): VolumeRouteOptions {
+  return { base, volumes, volumeService, node, availabilityZone, images };
 }
 
 const v3: FastifyPluginAsyncZod<VolumeRouteOptions> = async (app, options) => {

@@ -1,5 +1,6 @@
 // What the volume routes are given by the API's composition root.
 import type { VolumeService } from '../../application/volumes/volume-service.js';
+import type { ImageQueries } from '../../projections/image-queries.js';
 import type { VolumeQueries } from '../../projections/volume-queries.js';
 
 export interface VolumeRouteOptions {
@@ -10,4 +11,6 @@ export interface VolumeRouteOptions {
   /** Where new volumes go: the one storage node, until volumes are scheduled. */
   node: string;
   availabilityZone: string;
+  /** Images a volume may be created from. */
+  images: ImageQueries;
 }

@@ -1,6 +1,6 @@
 // The create body Cinder v3.0 accepts, and the checks Cinder makes on it, in its words:
 // size a whole number of GB (an integer or a string of digits) from 1 up; volumes made
-// from snapshots, other volumes, images or backups are not offered yet.
+// from snapshots, other volumes or backups are not offered yet (images are: volume-image.ts).
 import { z } from 'zod';
 import { DomainError } from '../../domain/decider.js';
 import { MAX_VOLUME_GB } from '../../domain/volume/events.js';
@@ -46,7 +46,7 @@ export function volumeSizeOf(size: number | string | undefined): number {
 
 /** Creating from a source is the next step's work: say so rather than make an empty volume. */
 export function refuseUnsupportedSources(body: VolumeCreateBody): void {
-  for (const field of ['snapshot_id', 'source_volid', 'imageRef', 'backup_id', 'consistencygroup_id'] as const) {
+  for (const field of ['snapshot_id', 'source_volid', 'backup_id', 'consistencygroup_id'] as const) {
     if (body[field] != null) throw new DomainError('invalid', `Invalid input received: creating a volume from ${field} is not supported by strata.`);
   }
   if (body.multiattach === true) throw new DomainError('invalid', 'Invalid input received: multiattach volumes are not supported by strata.');

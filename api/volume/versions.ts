@@ -1,6 +1,7 @@
 // Cinder version discovery: the root answers 300 Multiple Choices with the one version,
 // v3.0, and `/v3/` that version alone. strata implements the 3.0 microversion.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { identified, many } from '../responses.js';
 
 export const VOLUME_MICROVERSION = '3.0';
 
@@ -20,11 +21,11 @@ export function v3Document(base: string) {
 }
 
 export const volumeVersionRoutes: FastifyPluginAsyncZod<{ base: string }> = async (app, { base }) => {
-  app.get('/', { schema: { summary: 'Block storage version discovery' }, config: { policy: null } }, async (_request, reply) =>
+  app.get('/', { schema: { summary: 'Block storage version discovery', response: { 300: many('versions', identified) } }, config: { policy: null } }, async (_request, reply) =>
     reply.status(300).send({ versions: [v3Document(base)] }),
   );
   for (const path of ['/v3', '/v3/']) {
-    app.get(path, { schema: { summary: 'Block storage v3 version document', hide: path.endsWith('/') }, config: { policy: null } }, async () => ({
+    app.get(path, { schema: { summary: 'Block storage v3 version document', response: { 200: many('versions', identified) }, hide: path.endsWith('/') }, config: { policy: null } }, async () => ({
       versions: [v3Document(base)],
     }));
   }

@@ -25,6 +25,7 @@ export function volumeSummary(record: VolumeRecord, context: VolumeViewContext) 
 
 export function volumeDetail(record: VolumeRecord, context: VolumeViewContext) {
   const { request, status, attachments } = record.state;
+  const { image } = request;
   return {
     id: record.id,
     name: request.name,
@@ -44,7 +45,9 @@ export function volumeDetail(record: VolumeRecord, context: VolumeViewContext) {
         host_name: attachment.host,
         device: attachment.device,
       })),
-    bootable: 'false',
+    bootable: image ? 'true' : 'false',
+    // Cinder copies the image's properties here; Nova boots a volume with them as its image metadata.
+    ...(image ? { volume_image_metadata: { image_id: image.id, image_name: image.name ?? '', disk_format: image.diskFormat, ...image.properties } } : {}),
     encrypted: false,
     multiattach: false,
     volume_type: DEFAULT_VOLUME_TYPE,

@@ -10,7 +10,9 @@ import { DomainError } from '../../domain/decider.js';
 import type { VolumeRecord } from '../../projections/volume-queries.js';
 import type { VolumeRouteOptions } from './options.js';
 import { refuseUnsupportedSources, volumeCreateBody, volumeSizeOf } from './schemas.js';
+import { volumeSourceImage } from './volume-image.js';
 import { volumeDetail, volumeSummary } from './views.js';
+import { identified, many, noContent, one } from '../responses.js';
 
 const volumeParams = z.object({ projectId: z.string(), volumeId: z.string().max(255) });
 const listQuerystring = z.object({ all_tenants: z.string().optional(), project_id: z.string().optional(), limit: z.string().optional(), marker: z.string().optional() }).loose();
@@ -30,7 +32,7 @@ function limitOf(limit: string | undefined): number {
   return Math.min(Number(limit), MAX_LIMIT);
 }
 
-export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (app, { base, volumes, volumeService, node, availabilityZone }) => {
+export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (app, { base, volumes, volumeService, node, availabilityZone, images }) => {
   const viewContext = (request: FastifyRequest) => ({ base, isAdmin: isAdmin(request) });
 
   const findVolume = (request: FastifyRequest, volumeId: string): VolumeRecord => {
@@ -39,12 +41,13 @@ export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (ap
     return record;
   };
 
-  app.post('/volumes', { schema: { summary: 'Create a volume', body: volumeCreateBody }, config: { policy: 'volume:create' } }, async (request, reply) => {
+  app.post('/volumes', { schema: { summary: 'Create a volume', response: { 202: one('volume', identified) }, body: volumeCreateBody }, config: { policy: 'volume:create' } }, async (request, reply) => {
     const projectId = request.caller.project?.id ?? '';
     request.authorize({ project_id: projectId });
     const body = request.body.volume;
     refuseUnsupportedSources(body);
     const sizeGb = volumeSizeOf(body.size);
+    const image = body.imageRef == null ? null : volumeSourceImage(request, images, body.imageRef, sizeGb);
     const zone = body.availability_zone ?? availabilityZone;
     if (zone !== availabilityZone) throw new DomainError('invalid', `Invalid input received: Availability zone '${zone}' is invalid.`);
     const volumeId = randomUUID();
@@ -60,6 +63,7 @@ export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (ap
         node,
         metadata: body.metadata ?? {},
         createdAt: new Date().toISOString(),
+        image,
       },
       requestMetadata(request.caller, request.id),
     );
@@ -71,7 +75,7 @@ export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (ap
   for (const detailed of [false, true]) {
     app.get(
       detailed ? '/volumes/detail' : '/volumes',
-      { schema: { summary: detailed ? 'List volumes with details' : 'List volumes', querystring: listQuerystring }, config: { policy: 'volume:get_all' } },
+      { schema: { summary: detailed ? 'List volumes with details' : 'List volumes', response: { 200: many('volumes', identified) }, querystring: listQuerystring }, config: { policy: 'volume:get_all' } },
       async (request) => {
         const ownProject = request.caller.project?.id ?? '';
         request.authorize({ project_id: ownProject });
@@ -84,13 +88,13 @@ export const volumeRoutes: FastifyPluginAsyncZod<VolumeRouteOptions> = async (ap
     );
   }
 
-  app.get('/volumes/:volumeId', { schema: { summary: 'Show a volume', params: volumeParams }, config: { policy: 'volume:get' } }, async (request) => {
+  app.get('/volumes/:volumeId', { schema: { summary: 'Show a volume', response: { 200: one('volume', identified) }, params: volumeParams }, config: { policy: 'volume:get' } }, async (request) => {
     const record = findVolume(request, request.params.volumeId);
     request.authorize({ project_id: record.state.request.projectId });
     return { volume: volumeDetail(record, viewContext(request)) };
   });
 
-  app.delete('/volumes/:volumeId', { schema: { summary: 'Delete a volume', params: volumeParams }, config: { policy: 'volume:delete' } }, async (request, reply) => {
+  app.delete('/volumes/:volumeId', { schema: { summary: 'Delete a volume', response: { 202: noContent }, params: volumeParams }, config: { policy: 'volume:delete' } }, async (request, reply) => {
     const record = findVolume(request, request.params.volumeId);
     request.authorize({ project_id: record.state.request.projectId });
     await volumeService.delete(record.id, requestMetadata(request.caller, request.id));

@@ -38,6 +38,19 @@ export class ImageData {
     return Math.max(0, Math.min(imageSizeCapBytes, userStorageQuotaBytes - this.deps.queries.storageUsed(owner)));
   }
 
+  /**
+   * At start-up: uploads an earlier API process was receiving when it died go back to
+   * queued (the client may upload again) and their half-written files are removed. This
+   * assumes one API process per image store, the default; replicas sharing a store would
+   * need each upload to record which process receives it.
+   */
+  async abandonInterruptedUploads(metadata: EventMetadata): Promise<number> {
+    const interrupted = this.deps.queries.receivingData();
+    for (const imageId of interrupted) await this.fail(imageId, new Error('The upload was interrupted: the API process receiving it stopped.'), metadata);
+    await this.deps.store.removePartials();
+    return interrupted.length;
+  }
+
   async upload(imageId: string, body: Readable, metadata: EventMetadata): Promise<void> {
     const image = await this.deps.commands.run(imageId, { kind: 'startUpload' }, metadata);
     const stored = await this.receive(image, body, 'images', metadata);

@@ -3,6 +3,7 @@
 // minimums against the flavor; then the InstanceRequest the launch carries. Pure.
 import type { Flavor } from '../../domain/compute/flavor.js';
 import type { ImageSnapshot, InstanceRequest } from '../../domain/compute/instance.js';
+import { bootsFromVolume } from '../../domain/compute/instance.js';
 import { DomainError } from '../../domain/decider.js';
 import type { ImageRecordView } from '../../projections/image-queries.js';
 
@@ -79,10 +80,13 @@ export interface LaunchChoices {
   groupId: string | null;
   metadata: Record<string, string>;
   createdAt: string;
+  /** Volumes attached at launch; one on vda boots the server (the flavor's root disk is then unused). */
+  volumes?: InstanceRequest['volumes'];
 }
 
 export function instanceRequestOf(choices: LaunchChoices): InstanceRequest {
-  checkImageFitsFlavor(choices.image, choices.flavor);
-  const { instanceId, name, projectId, userId, flavor, image, zone, groupId, metadata, createdAt } = choices;
-  return { instanceId, name, projectId, userId, flavor, image, availabilityZone: zone.zone, forcedHost: zone.forcedHost, groupId, metadata, createdAt };
+  const { instanceId, name, projectId, userId, flavor, image, zone, groupId, metadata, createdAt, volumes = [] } = choices;
+  if (!bootsFromVolume({ volumes })) checkImageFitsFlavor(image, flavor);
+  const request = { instanceId, name, projectId, userId, flavor, image, availabilityZone: zone.zone, forcedHost: zone.forcedHost, groupId, metadata, createdAt };
+  return volumes.length > 0 ? { ...request, volumes } : request;
 }

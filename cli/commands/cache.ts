@@ -3,7 +3,6 @@
 // reaches Temporal; `--local` works on the host directory under this machine's dataDir
 // instead (no worker needed, and safe next to a running one: every removal takes the
 // base's lock).
-import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { CacheListing, PruneResult } from '../../activities/launch/cache-prune.js';
@@ -11,7 +10,7 @@ import { listCache, pruneCache } from '../../activities/launch/cache-prune.js';
 import { hostLayoutFor } from '../../activities/launch/host-wiring.js';
 import { computeHostName } from '../../config/paths.js';
 import type { StrataConfig } from '../../config/schema.js';
-import { temporalAddress } from '../../workers/temporal-connection.js';
+import { withTemporalClient } from '../../workers/temporal-connection.js';
 import { listImageCache, pruneImageCache } from '../../workflows/prune-image-cache.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
 import type { CliCommand } from '../command.js';
@@ -31,21 +30,12 @@ prune  removes bases no instance on the host uses whose last use is older than t
 
 type Action = 'list' | 'prune';
 
-async function throughTemporal<T>(config: StrataConfig, work: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: temporalAddress(config) });
-  try {
-    return await work(new Client({ connection, namespace: config.temporal.namespace }));
-  } finally {
-    await connection.close();
-  }
-}
-
 function run(config: StrataConfig, action: Action, host: string, local: boolean, minAgeSeconds: number): Promise<CacheListing | PruneResult> {
   const hostConfig = { ...config, compute: { ...config.compute, host } };
   if (local && action === 'list') return listCache(hostLayoutFor(hostConfig));
   if (local) return pruneCache(hostLayoutFor(hostConfig), { minAgeSeconds });
   const options = { taskQueue: CONTROL_TASK_QUEUE, workflowId: `cache-${action}-${host}-${randomUUID()}` };
-  return throughTemporal<CacheListing | PruneResult>(config, (client) =>
+  return withTemporalClient<CacheListing | PruneResult>(config, (client) =>
     action === 'list'
       ? client.workflow.execute(listImageCache, { ...options, args: [host] })
       : client.workflow.execute(pruneImageCache, { ...options, args: [{ host, minAgeSeconds }] }),

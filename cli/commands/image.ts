@@ -5,9 +5,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { apiBaseUrl } from '../../config/paths.js';
 import type { StrataConfig } from '../../config/schema.js';
 import { DISK_FORMATS } from '../../domain/image/vocabulary.js';
+import { openApiSession } from '../api-session.js';
 import type { CliCommand } from '../command.js';
 
 const usage = `usage: strata image upload <file> --name NAME [--disk-format FMT] [--container-format FMT]
@@ -30,27 +30,6 @@ export function progressLine(done: number, total: number, elapsedSeconds: number
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
   const eta = left === null ? '' : ` ETA ${left}s`;
   return `${bar} ${(fraction * 100).toFixed(0).padStart(3)}% ${(done / MiB).toFixed(1)}/${(total / MiB).toFixed(1)} MiB ${(rate / MiB).toFixed(1)} MiB/s${eta}`;
-}
-
-interface Session {
-  token: string;
-  imageEndpoint: string;
-}
-
-async function login(config: StrataConfig, env: NodeJS.ProcessEnv): Promise<Session> {
-  const authUrl = env.OS_AUTH_URL ?? `${apiBaseUrl(config)}/identity/v3`;
-  const user = env.OS_USERNAME ?? config.identity.adminUser;
-  const project = env.OS_PROJECT_NAME ?? config.identity.adminProject;
-  const password = env.OS_PASSWORD ?? config.identity.adminPassword;
-  const response = await fetch(`${authUrl.replace(/\/$/, '')}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password } } }, scope: { project: { name: project, domain: { id: 'default' } } } } }),
-  });
-  if (response.status !== 201) throw new Error(`authentication as ${user} failed: HTTP ${response.status}`);
-  const body = (await response.json()) as { token: { catalog?: Array<{ type: string; endpoints: Array<{ interface: string; url: string }> }> } };
-  const image = body.token.catalog?.find((service) => service.type === 'image')?.endpoints.find((endpoint) => endpoint.interface === 'public');
-  return { token: response.headers.get('x-subject-token') ?? '', imageEndpoint: image?.url ?? `${apiBaseUrl(config)}/image` };
 }
 
 function diskFormatOf(file: string): string {
@@ -115,9 +94,10 @@ async function upload(args: string[], config: StrataConfig): Promise<number> {
     return 2;
   }
   const size = statSync(file).size;
-  const session = await login(config, process.env);
+  const session = await openApiSession(config, process.env);
+  const imageEndpoint = session.endpoint('image', 'image');
   const headers = { 'x-auth-token': session.token };
-  const created = await fetch(`${session.imageEndpoint}/v2/images`, {
+  const created = await fetch(`${imageEndpoint}/v2/images`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ ...properties, name: values.name, disk_format: values['disk-format'] ?? diskFormatOf(file), container_format: values['container-format'], ...(values.visibility ? { visibility: values.visibility } : {}) }),
@@ -126,14 +106,14 @@ async function upload(args: string[], config: StrataConfig): Promise<number> {
   const { id } = (await created.json()) as { id: string };
   const body = createReadStream(file, { highWaterMark: MiB }).pipe(withProgress(file, size));
   // fetch streams an async iterable body; `duplex` is how undici is told so.
-  const uploaded = await fetch(`${session.imageEndpoint}/v2/images/${id}/file`, {
+  const uploaded = await fetch(`${imageEndpoint}/v2/images/${id}/file`, {
     method: 'PUT',
     headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(size) },
     body: body as unknown as ReadableStream,
     duplex: 'half',
   } satisfies RequestInit & { duplex: 'half' });
   await expectOk(uploaded, `uploading to image ${id}`);
-  const shown = await fetch(`${session.imageEndpoint}/v2/images/${id}`, { headers });
+  const shown = await fetch(`${imageEndpoint}/v2/images/${id}`, { headers });
   await expectOk(shown, `reading image ${id}`);
   const image = (await shown.json()) as { status: string; size: number; checksum: string };
   console.log(`image ${id}: ${image.status}, ${image.size} bytes, md5 ${image.checksum}`);

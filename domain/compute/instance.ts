@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Decider } from '../decider.js';
 import { DomainError } from '../decider.js';
 import { flavorSchema } from './flavor.js';
+import type { RunningSnapshot } from './instance-snapshot.js';
+import { decideSnapshot, evolveSnapshot, isSnapshotEvent, snapshotEventSchemas } from './instance-snapshot.js';
 
 export const imageSnapshotSchema = z.object({
   id: z.uuid(),
@@ -28,6 +30,8 @@ const faultSchema = z.object({
   host: z.string().nullable(),
   attempt: z.number().int().min(1),
   created: z.string(),
+  /** Until when the launch waits for an operator's retry or delete; absent when it does not wait. */
+  decisionUntil: z.string().nullish(),
 });
 export type InstanceFault = z.infer<typeof faultSchema>;
 
@@ -44,6 +48,8 @@ export const instanceEventSchemas = {
     forcedHost: z.string().nullable(),
     /** The server group (`--hint group=<id>`) whose policy places it; absent in older events. */
     groupId: z.uuid().nullable().default(null),
+    /** Volumes attached at launch (block_device_mapping_v2); device `vda` boots from the volume. Absent in older events. */
+    volumes: z.array(z.object({ volumeId: z.uuid(), device: z.string().regex(/^vd[a-z]$/), node: z.string().min(1) })).optional(),
     metadata: z.record(z.string(), z.string()),
     createdAt: z.string(),
   }),
@@ -54,11 +60,19 @@ export const instanceEventSchemas = {
   'VmStarted.v1': z.object({ pid: z.number().int().min(1) }),
   'InstanceBooted.v1': z.object({ launchedAt: z.string() }),
   'InstanceLaunchFailed.v1': faultSchema,
+  /** An operator retried a failed launch: attempt `attempt` starts, on `host` when one was forced, with the image as it is now. */
+  'InstanceRetryRequested.v1': z.object({ attempt: z.number().int().min(1), host: z.string().nullable(), image: imageSnapshotSchema, requestedAt: z.string() }),
+  /** Nova's os-resetState: an admin sets vm_state by hand; task_state is cleared. */
+  'InstanceStateReset.v1': z.object({ vmState: z.enum(['active', 'error']), resetAt: z.string() }),
   /** A delete was asked for: task_state deleting until the delete workflow is done. */
   'InstanceDeleting.v1': z.object({ requestedAt: z.string() }),
   /** QEMU is stopped and the instance's disks and directory are gone from the host. */
   'InstanceDestroyed.v1': z.object({ host: z.string() }),
   'InstanceDeleted.v1': z.object({ terminatedAt: z.string() }),
+  ...snapshotEventSchemas,
+  /** A volume is plugged into the instance as `device` (vdc…), recorded once the host has it attached. */
+  'InstanceVolumeAttached.v1': z.object({ volumeId: z.uuid(), attachmentId: z.uuid(), device: z.string().min(1), node: z.string().min(1) }),
+  'InstanceVolumeDetached.v1': z.object({ volumeId: z.uuid() }),
 } as const;
 
 type Schemas = typeof instanceEventSchemas;
@@ -86,6 +100,10 @@ export interface InstanceState {
   launchedAt: string | null;
   /** Absent in states stored before deletes existed. */
   terminatedAt?: string | null;
+  /** Attached volumes (Nova's volume block-device mappings); absent in states stored before volumes. */
+  volumes?: Array<{ volumeId: string; attachmentId: string; device: string; node: string }>;
+  /** The snapshot (createImage) running now; absent in states stored before snapshots. */
+  snapshot?: RunningSnapshot | null;
   updatedAt: string | null;
 }
 
@@ -111,6 +129,11 @@ export type InstanceCommand =
   | { kind: 'request'; request: InstanceRequest }
   | { kind: 'record'; event: Exclude<InstanceEvent, { type: 'InstanceRequested.v1' }> };
 
+/** Booted from a volume (Nova's "image": "" in the server body): its vda is the volume, not an image overlay. */
+export function bootsFromVolume(request: Pick<InstanceRequest, 'volumes'>): boolean {
+  return (request.volumes ?? []).some((volume) => volume.device === 'vda');
+}
+
 export function instanceStream(instanceId: string): string {
   return `instance-${instanceId}`;
 }
@@ -121,6 +144,7 @@ function launchTaskState(state: InstanceState, next: TaskState | null): TaskStat
 }
 
 function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
+  if (isSnapshotEvent(event)) return evolveSnapshot(state, event);
   switch (event.type) {
     case 'InstanceRequested.v1':
       return { ...state, request: event.data, vmState: 'building', taskState: 'scheduling', updatedAt: event.data.createdAt };
@@ -140,10 +164,20 @@ function evolve(state: InstanceState, event: InstanceEvent): InstanceState {
       return { ...state, vmState: 'active', taskState: launchTaskState(state, null), powerState: PowerState.RUNNING, launchedAt: event.data.launchedAt, updatedAt: event.data.launchedAt };
     case 'InstanceLaunchFailed.v1':
       return { ...state, vmState: 'error', taskState: launchTaskState(state, null), powerState: PowerState.NOSTATE, pid: null, fault: event.data, updatedAt: event.data.created };
+    case 'InstanceRetryRequested.v1': {
+      const request = state.request && { ...state.request, image: event.data.image };
+      return { ...state, request, vmState: 'building', taskState: launchTaskState(state, 'scheduling'), fault: null, updatedAt: event.data.requestedAt };
+    }
+    case 'InstanceStateReset.v1':
+      return { ...state, vmState: event.data.vmState, taskState: null, updatedAt: event.data.resetAt };
     case 'InstanceDeleting.v1':
       return { ...state, taskState: 'deleting', updatedAt: event.data.requestedAt };
     case 'InstanceDestroyed.v1':
       return { ...state, powerState: PowerState.NOSTATE, pid: null, rootDisk: null, ephemeralDisk: null };
+    case 'InstanceVolumeAttached.v1':
+      return { ...state, volumes: [...(state.volumes ?? []).filter((known) => known.volumeId !== event.data.volumeId), event.data] };
+    case 'InstanceVolumeDetached.v1':
+      return { ...state, volumes: (state.volumes ?? []).filter((known) => known.volumeId !== event.data.volumeId) };
     case 'InstanceDeleted.v1':
       return { ...state, vmState: 'deleted', taskState: null, powerState: PowerState.NOSTATE, terminatedAt: event.data.terminatedAt, updatedAt: event.data.terminatedAt };
   }
@@ -157,13 +191,23 @@ function decide(command: InstanceCommand, state: InstanceState): InstanceEvent[]
   // Nova's lookup finds no deleted instance: nothing more happens to one.
   if (!state.request || state.vmState === 'deleted') throw new DomainError('not_found', 'Instance could not be found.');
   const { event } = command;
+  if (isSnapshotEvent(event)) return decideSnapshot({ ...state, request: state.request }, event);
   switch (event.type) {
     case 'InstanceDeleting.v1':
       // A delete may be asked for in any state; asking again while it runs changes nothing.
       return state.taskState === 'deleting' ? [] : [event];
+    case 'InstanceVolumeAttached.v1':
+    case 'InstanceVolumeDetached.v1':
+      // The volume's own stream decides attachments; the instance records what its host did.
+      return [event];
     case 'InstanceDestroyed.v1':
     case 'InstanceDeleted.v1':
       if (state.taskState !== 'deleting') throw new DomainError('conflict', `Cannot record ${event.type} before the instance's delete was asked for.`);
+      return [event];
+    case 'InstanceRetryRequested.v1':
+      if (state.vmState !== 'error' || state.taskState === 'deleting') throw new DomainError('conflict', `Cannot retry instance ${state.request.instanceId} while it is ${serverStatus(state)}${state.taskState ? ` (${state.taskState})` : ''}: only a failed launch can be retried.`);
+      return [event];
+    case 'InstanceStateReset.v1':
       return [event];
     default:
       if (state.vmState !== 'building') throw new DomainError('conflict', `Cannot record ${event.type} while the instance is ${state.vmState ?? 'unknown'}.`);

@@ -1,6 +1,7 @@
 // A volume's events (Cinder's volume), on stream `volume-<id>`. The API records the
 // request; the storage node records what it did with the volume's file and exports.
 import { z } from 'zod';
+import { imageSnapshotSchema } from '../compute/instance.js';
 
 /** Cinder caps a volume at the database's INT maximum; strata at what one sparse file on a node sensibly holds. */
 export const MAX_VOLUME_GB = 16 * 1024;
@@ -17,6 +18,8 @@ export const volumeRequestSchema = z.object({
   node: z.string().min(1),
   metadata: z.record(z.string(), z.string()),
   createdAt: z.string(),
+  /** The image whose data the volume starts with (bootable); absent for a blank volume. */
+  image: imageSnapshotSchema.nullish(),
 });
 export type VolumeRequest = z.infer<typeof volumeRequestSchema>;
 
@@ -55,6 +58,8 @@ export const volumeEventSchemas = {
   'VolumeAttachAborted.v1': z.object({ attachmentId: z.uuid() }),
   'VolumeDetaching.v1': z.object({ attachmentId: z.uuid() }),
   'VolumeDetached.v1': z.object({ attachmentId: z.uuid() }),
+  /** The host could not release the volume (the guest kept it): in-use again. */
+  'VolumeDetachAborted.v1': z.object({ attachmentId: z.uuid(), message: z.string().max(4096) }),
   'VolumeDeleting.v1': z.object({ requestedAt: z.string() }),
   'VolumeDeleted.v1': z.object({}),
   'VolumeDeletionFailed.v1': z.object({ message: z.string().max(4096) }),
@@ -66,4 +71,9 @@ export type VolumeEventOf<Type extends VolumeEvent['type']> = Extract<VolumeEven
 
 export function volumeStream(volumeId: string): string {
   return `volume-${volumeId}`;
+}
+
+/** A compute host's iSCSI initiator name: what a volume's target ACL admits. */
+export function hostInitiatorName(host: string): string {
+  return `iqn.2026-11.io.strata:host-${host}`;
 }

@@ -25,6 +25,10 @@ export type RecordedVolumeEvent = Exclude<VolumeEvent, VolumeEventOf<'VolumeRequ
 export type VolumeCommand =
   | { kind: 'request'; request: VolumeRequest }
   | { kind: 'delete'; requestedAt: string }
+  /** Nova's reserve: the volume is attaching to the instance from now on. */
+  | { kind: 'attach'; attachment: VolumeAttachment }
+  /** Nova's begin_detaching: the instance's attachment is detaching from now on. */
+  | { kind: 'detach'; instanceId: string }
   | { kind: 'record'; event: RecordedVolumeEvent };
 
 /** Cinder's words for a delete refused by status (cinder/volume/api.py). */
@@ -40,6 +44,7 @@ const allowedFrom: Partial<Record<RecordedVolumeEvent['type'], readonly VolumeSt
   'VolumeAttachAborted.v1': ['attaching'],
   'VolumeDetaching.v1': ['in-use'],
   'VolumeDetached.v1': ['detaching'],
+  'VolumeDetachAborted.v1': ['detaching'],
   'VolumeDeleted.v1': ['deleting'],
   'VolumeDeletionFailed.v1': ['deleting'],
 };
@@ -69,6 +74,8 @@ function evolve(state: VolumeState, event: VolumeEvent): VolumeState {
       return { ...state, status: 'available', attachments: withoutAttachment(state, event.data.attachmentId) };
     case 'VolumeDetaching.v1':
       return { ...state, status: 'detaching' };
+    case 'VolumeDetachAborted.v1':
+      return { ...state, status: 'in-use' };
     case 'VolumeDeleting.v1':
       return { ...state, status: 'deleting' };
     case 'VolumeDeleted.v1':
@@ -82,6 +89,30 @@ function notFound(state: VolumeState): DomainError {
   return new DomainError('not_found', state.request ? `Volume ${state.request.volumeId} could not be found.` : 'Volume could not be found.');
 }
 
+/** Nova's words when a volume cannot be reserved (nova/volume/cinder.py check_availability_zone / reserve). */
+function decideAttach(attachment: VolumeAttachment, state: VolumeState): VolumeEvent[] {
+  const volumeId = state.request?.volumeId ?? '';
+  if (state.attachments.some((known) => known.instanceId === attachment.instanceId)) {
+    throw new DomainError('invalid', `Invalid volume: volume ${volumeId} already attached to instance ${attachment.instanceId}`);
+  }
+  if (state.status !== 'available') throw new DomainError('invalid', `Invalid volume: volume '${volumeId}' status must be 'available'. Currently in '${state.status}'`);
+  return [{ type: 'VolumeAttaching.v1', data: attachment }];
+}
+
+function decideDetach(instanceId: string, state: VolumeState): VolumeEvent[] {
+  const volumeId = state.request?.volumeId ?? '';
+  const attachment = state.attachments.find((known) => known.instanceId === instanceId);
+  if (!attachment) throw new DomainError('not_found', `volume_id not found: ${volumeId}`);
+  if (state.status === 'detaching') return [];
+  if (state.status !== 'in-use' || !attachment.attached) throw new DomainError('invalid', `Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach. Currently in '${state.status}'`);
+  return [{ type: 'VolumeDetaching.v1', data: { attachmentId: attachment.attachmentId } }];
+}
+
+/** The attachment of the volume to this instance, if any. */
+export function attachmentOf(state: VolumeState, instanceId: string): VolumeState['attachments'][number] | undefined {
+  return state.attachments.find((known) => known.instanceId === instanceId);
+}
+
 function decide(command: VolumeCommand, state: VolumeState): VolumeEvent[] {
   if (command.kind === 'request') {
     if (state.request) throw new DomainError('conflict', `Volume ${command.request.volumeId} already exists.`);
@@ -90,9 +121,13 @@ function decide(command: VolumeCommand, state: VolumeState): VolumeEvent[] {
   if (!state.request || state.status === 'deleted') throw notFound(state);
   if (command.kind === 'delete') {
     if (state.status === 'deleting') return [];
-    if (!['available', 'error', 'error_deleting'].includes(state.status) || state.attachments.length > 0) throw new DomainError('invalid', DELETE_REFUSED);
+    // Attached (or on its way in or out): a host may be writing to it.
+    if (state.attachments.length > 0) throw new DomainError('conflict', DELETE_REFUSED);
+    if (!['available', 'error', 'error_deleting'].includes(state.status)) throw new DomainError('invalid', DELETE_REFUSED);
     return [{ type: 'VolumeDeleting.v1', data: { requestedAt: command.requestedAt } }];
   }
+  if (command.kind === 'attach') return decideAttach(command.attachment, state);
+  if (command.kind === 'detach') return decideDetach(command.instanceId, state);
   const { event } = command;
   const from = allowedFrom[event.type];
   if (from && !from.includes(state.status)) {

@@ -4,11 +4,9 @@
 // comes back); a delete during a launch cancels it and its compensation runs once; an
 // instance that never got a host is deleted without a host step; a host whose worker is
 // down keeps the claim until the worker is back and has destroyed the instance.
-import proto from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { execa } from 'execa';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
@@ -26,6 +24,7 @@ import { CONTROL_TASK_QUEUE, computeTaskQueue } from '../../workflows/task-queue
 import { addHost, hostState, requestInstances, testMetadata } from '../scheduling/support/cluster.js';
 import { digestOf, fileImageSource, guestFiles, imageOf, tinyFlavor, useHostLab } from '../launch-host/host-lab.js';
 import { useLaunchCluster } from '../launch-host/launch-cluster.js';
+import { saveHistory } from '../histories/save.js';
 import { processesOf } from './instance-processes.js';
 
 const lab = useHostLab();
@@ -111,12 +110,12 @@ describe('delete workflow', () => {
     expect(serverStatus(await instanceState(request.instanceId))).toBe('DELETED');
 
     // Saved runs of both workflows must replay against the code as it is now (determinism across changes).
-    const runs = { 'launch-cancelled.pb': history, 'delete-during-launch.pb': await client.workflow.getHandle(`delete-${request.instanceId}`).fetchHistory() };
-    for (const [name, run] of Object.entries(runs)) {
-      const saved = fileURLToPath(new URL(`./histories/${name}`, import.meta.url));
-      // STRATA_SAVE_HISTORIES=1 records this run as the saved one (after a deliberate, patched() change).
-      if (process.env.STRATA_SAVE_HISTORIES === '1') writeFileSync(saved, proto.temporal.api.history.v1.History.encode(run).finish());
-      const replay = await execa('node', ['--import', 'tsx', REPLAY_SCRIPT, saved], { reject: false });
+    const saved = [
+      saveHistory('launchInstance', 'cancelled-during-boot', history),
+      saveHistory('deleteInstance', 'during-launch', await client.workflow.getHandle(`delete-${request.instanceId}`).fetchHistory()),
+    ];
+    for (const name of saved) {
+      const replay = await execa('node', ['--import', 'tsx', REPLAY_SCRIPT, name], { reject: false });
       expect(replay.exitCode, `${name}: ${replay.stderr}`).toBe(0);
     }
   });

@@ -20,6 +20,20 @@ describe('serial console', () => {
     expect(text).toBe('firmware noise\r\nSTRATA-GUEST-BOOT\r\n');
   });
 
+  it('sees the marker when it is written, not at the next poll', async () => {
+    const log = scratchPath('watched.log');
+    await writeFile(log, 'SeaBIOS\r\n');
+    const printing = sleep(200).then(async () => {
+      // Written in pieces, as QEMU's serial output arrives.
+      for (const piece of ['STRATA-', 'GUEST-', 'BOOT\r\n']) await appendFile(log, piece);
+    });
+    const startedAt = performance.now();
+    const text = await waitForMarker(log, 'STRATA-GUEST-BOOT', { timeoutMs: 20_000, pollMs: 10_000 });
+    await printing;
+    expect(text).toContain('STRATA-GUEST-BOOT');
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
+  });
+
   it('gives up at the deadline and shows how far the console got', async () => {
     const log = scratchPath('stuck.log');
     await writeFile(log, 'SeaBIOS\r\nBooting from Hard Disk...\r\n');

@@ -18,11 +18,12 @@ import { ImageImports, imageImportWorkflowId } from '../../application/images/im
 import { requestMetadata } from '../../application/metadata.js';
 import { waitUntil } from '../../runtime/wait.js';
 import { workflowsPath } from '../../workers/control.js';
+import { saveHistory, savedHistoryPath } from '../histories/save.js';
 import { createImage, openImageHarness, type ImageHarness } from './support/image-harness.js';
 
 const taskQueue = `image-import-test-${randomUUID()}`;
 /** A recorded run of the workflow: changed workflow code must still replay it (or use patched()). */
-const SAVED_HISTORY = new URL('./histories/image-import-web-download.pb', import.meta.url);
+const SAVED_HISTORY = savedHistoryPath('imageImport', 'web-download');
 const REPLAY_SCRIPT = new URL('./fixtures/replay-history.ts', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'strata-import-'));
 let h: ImageHarness;
@@ -126,9 +127,8 @@ describe('web-download', { timeout: 120_000 }, () => {
     const encoded = temporal.api.history.v1.History.encode(history).finish();
     const fresh = join(dir, 'fresh-history.pb');
     writeFileSync(fresh, encoded);
-    // STRATA_SAVE_HISTORIES=1 records the fresh run as the saved one (after a deliberate, patched() change).
-    if (process.env.STRATA_SAVE_HISTORIES === '1') writeFileSync(SAVED_HISTORY, encoded);
-    for (const file of [fresh, fileURLToPath(SAVED_HISTORY)]) {
+    saveHistory('imageImport', 'web-download', history);
+    for (const file of [fresh, SAVED_HISTORY]) {
       const replay = await execa('node', ['--import', 'tsx', fileURLToPath(REPLAY_SCRIPT), file], { reject: false });
       expect(replay.exitCode, `${file}: ${replay.stderr}`).toBe(0);
     }

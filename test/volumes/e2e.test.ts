@@ -10,27 +10,14 @@ import { adoptTgtd, stopTgtd } from '../../storage/tgt/tgtd-process.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { freePort } from '../support/ports.js';
 import { startStrata, type RunningStrata } from '../support/strata-up.js';
+import { ok, type Row, waitForVolumeStatus } from './volume-cli.js';
 
-type Row = Record<string, unknown>;
 
 let strata: RunningStrata;
 let admin: Record<string, string>;
 let iscsiPort: number;
 
-async function ok(env: Record<string, string>, args: string[]): Promise<string> {
-  const result = await openstack(env, args);
-  if (result.exitCode !== 0) throw new Error(`openstack ${args.join(' ')} failed (${result.exitCode}): ${result.stderr}`);
-  return result.stdout;
-}
-
-async function waitForStatus(env: Record<string, string>, id: string, status: string): Promise<Row> {
-  let shown: Row = {};
-  await waitUntil(`volume ${id} to be ${status}`, async () => {
-    shown = await openstackJson(env, ['volume', 'show', id]);
-    return shown.status === status;
-  }, { timeoutMs: 60_000, intervalMs: 500 });
-  return shown;
-}
+const waitForStatus = waitForVolumeStatus;
 
 beforeAll(async () => {
   iscsiPort = await freePort();

@@ -24,6 +24,7 @@ import { volumeStream } from '../../domain/volume/events.js';
 import { volumeDecider } from '../../domain/volume/volume.js';
 import { openEventStore } from '../../eventstore/open.js';
 import type { EventStore } from '../../eventstore/port.js';
+import { newRecipientKeys, openSealedSecret } from '../../storage/chap-seal.js';
 import { writeSecretFile } from '../../hypervisor/secret-file.js';
 import { stopVm } from '../../hypervisor/vm-process.js';
 import { findTarget } from '../../storage/tgt/exports.js';
@@ -54,6 +55,9 @@ function asActivity<T>(call: () => Promise<T>): Promise<T> {
   return environment.run(call);
 }
 
+/** The compute host's one-time key the node seals CHAP secrets to. */
+const recipient = newRecipientKeys();
+
 async function requestVolume(sizeGb = 1): Promise<string> {
   const volumeId = randomUUID();
   const request = { volumeId, projectId: 'p', userId: 'u', name: null, description: null, sizeGb, availabilityZone: 'nova', node, metadata: {}, createdAt: new Date().toISOString() };
@@ -68,7 +72,7 @@ async function statusOf(volumeId: string): Promise<string> {
 /** Boots the BIOS guest with the volume as its only data disk; returns what it read and wrote there. */
 async function bootWith(name: string, connection: VolumeConnection) {
   const passwordFile = lab.path(`${name}.chap`);
-  await writeSecretFile(passwordFile, connection.chapSecret);
+  await writeSecretFile(passwordFile, openSealedSecret(connection.sealedSecret, recipient.privateKeyPem));
   const volume = {
     name: 'vdc',
     source: { kind: 'iscsi' as const, portal: connection.portal, iqn: connection.iqn, lun: connection.lun, initiatorName: hostInitiator, chap: { user: connection.chapUser, passwordFile } },
@@ -104,13 +108,16 @@ describe('storage node', () => {
     expect(statSync(volumeFilePath(volumesDir, volumeId)).size).toBe(1024 ** 3);
     expect(first.tgtd.current()).toBeUndefined();
 
-    const connection = await asActivity(() => first.activities.exportVolume(volumeId, hostInitiator));
+    const connection = await asActivity(() => first.activities.exportVolume(volumeId, hostInitiator, recipient.publicKey));
+    const chapSecret = openSealedSecret(connection.sealedSecret, recipient.privateKeyPem);
     expect(connection).toMatchObject({ portal: `127.0.0.1:${config.storage.iscsiPort}`, iqn: volumeIqn(volumeId), lun: 1 });
     const written = await bootWith('writer', connection);
     expect(written.disk).toMatchObject({ present: true, wrote: `STRATA-MARK boot=1 id=${written.instanceId}` });
     const log = JSON.stringify(await events.readStream(volumeStream(volumeId)));
     expect(log).toContain(connection.chapUser);
-    expect(log).not.toContain(connection.chapSecret);
+    expect(log).not.toContain(chapSecret);
+    // The secret travels sealed to the host's key: another key does not open it.
+    expect(() => openSealedSecret(connection.sealedSecret, newRecipientKeys().privateKeyPem)).toThrow();
 
     const refused = await asActivity(() => first.activities.deleteVolume(volumeId)).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApplicationFailure);
@@ -130,7 +137,9 @@ describe('storage node', () => {
     // A worker restart with tgtd still running adopts it; a retried export answers the same credentials.
     const third = worker();
     expect((await third.tgtd.ensure()).pid).toBe(restarted.pid);
-    expect(await asActivity(() => third.activities.exportVolume(volumeId, hostInitiator))).toEqual(connection);
+    const again = await asActivity(() => third.activities.exportVolume(volumeId, hostInitiator, recipient.publicKey));
+    expect({ ...again, sealedSecret: undefined }).toEqual({ ...connection, sealedSecret: undefined });
+    expect(openSealedSecret(again.sealedSecret, recipient.privateKeyPem)).toBe(chapSecret);
 
     await asActivity(() => third.activities.unexportVolume(volumeId, hostInitiator));
     expect(await findTarget(restarted, volumeIqn(volumeId))).toBeUndefined();

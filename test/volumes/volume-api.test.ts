@@ -95,11 +95,11 @@ describe('Cinder v3 volumes', () => {
     expect((await bench.volume(bench.alice, 'GET', `${bench.v3(bench.alice)}/volumes/${id}`)).statusCode).toBe(200);
   });
 
-  it('refuses to delete a volume that is attached (400, in Cinder’s words) and keeps it', async () => {
+  it('refuses to delete a volume that is attached (409, in Cinder’s words) and keeps it', async () => {
     const { body } = await createVolume({ size: 1, name: 'attached' });
     const id = (body.volume as { id: string }).id;
     await bench.waitForStatus(bench.alice, id, ['available']);
-    // Attaching is the next step's workflow; its events are recorded here as it will record them.
+    // The attach workflow's events, recorded directly: this test is about the delete.
     const attachmentId = randomUUID();
     let position = 0;
     const attachEvents: RecordedVolumeEvent[] = [
@@ -114,8 +114,8 @@ describe('Cinder v3 volumes', () => {
     expect(shown.attachments).toEqual([expect.objectContaining({ attachment_id: attachmentId, volume_id: id, device: '/dev/vdc' })]);
 
     const refused = await bench.volume(bench.alice, 'DELETE', `${bench.v3(bench.alice)}/volumes/${id}`);
-    expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toEqual({ badRequest: { code: 400, message: DELETE_REFUSED } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toEqual({ conflictingRequest: { code: 409, message: DELETE_REFUSED } });
     expect(await bench.waitForStatus(bench.alice, id, ['in-use'])).toMatchObject({ status: 'in-use' });
   });
 });

@@ -20,7 +20,7 @@ const request: VolumeRequest = {
   metadata: {},
   createdAt: '2026-11-27T00:00:00Z',
 };
-const attachment = { attachmentId: randomUUID(), instanceId: randomUUID(), host: 'compute1', device: '/dev/vdc' };
+const attachment = { attachmentId: randomUUID(), instanceId: randomUUID(), host: 'compute1', device: 'vdc' };
 
 const requested: VolumeEvent = { type: 'VolumeRequested.v1', data: request };
 const created: VolumeEvent = { type: 'VolumeCreated.v1', data: { node: 'storage1' } };
@@ -72,10 +72,30 @@ describe('volume decider', () => {
     expect(given(requested, created, deleting).when(deleteCommand)).toEqual({ events: [] });
   });
 
-  it('refuses to delete a volume that is creating, attaching, in-use or detaching, in Cinder’s words', () => {
-    for (const history of [[requested], [requested, created, attaching], [requested, created, attaching, attached], [requested, created, attaching, attached, detaching]]) {
-      expect(given(...history).when(deleteCommand)).toEqual({ error: { kind: 'invalid', message: DELETE_REFUSED } });
+  it('refuses to delete a volume that is creating (400), or attaching, in-use or detaching (409), in Cinder’s words', () => {
+    expect(given(requested).when(deleteCommand)).toEqual({ error: { kind: 'invalid', message: DELETE_REFUSED } });
+    for (const history of [[requested, created, attaching], [requested, created, attaching, attached], [requested, created, attaching, attached, detaching]]) {
+      expect(given(...history).when(deleteCommand)).toEqual({ error: { kind: 'conflict', message: DELETE_REFUSED } });
     }
+  });
+
+  it('reserves an available volume for one instance; a second attach, or one while not available, is refused', () => {
+    expect(given(requested, created).when({ kind: 'attach', attachment })).toEqual({ events: [attaching] });
+    const again = given(requested, created, attaching, attached).when({ kind: 'attach', attachment });
+    expect(again.error).toEqual({ kind: 'invalid', message: `Invalid volume: volume ${request.volumeId} already attached to instance ${attachment.instanceId}` });
+    expect(given(requested, created, attaching, attached).when({ kind: 'attach', attachment: { ...attachment, instanceId: randomUUID() } }).error?.message).toContain("Currently in 'in-use'");
+    expect(given(requested).when({ kind: 'attach', attachment }).error?.kind).toBe('invalid');
+  });
+
+  it('detaches only an instance the volume is attached to, once; a guest that keeps it leaves it in-use', () => {
+    const detach: VolumeCommand = { kind: 'detach', instanceId: attachment.instanceId };
+    expect(given(requested, created, attaching, attached).when(detach)).toEqual({ events: [detaching] });
+    expect(given(requested, created, attaching, attached, detaching).when(detach)).toEqual({ events: [] });
+    expect(given(requested, created).when(detach).error).toEqual({ kind: 'not_found', message: `volume_id not found: ${request.volumeId}` });
+    expect(given(requested, created, attaching, attached).when({ kind: 'detach', instanceId: randomUUID() }).error?.kind).toBe('not_found');
+    expect(given(requested, created, attaching).when(detach).error?.kind).toBe('invalid');
+    const aborted: VolumeEvent = { type: 'VolumeDetachAborted.v1', data: { attachmentId: attachment.attachmentId, message: 'guest kept vdc' } };
+    expect(given(requested, created, attaching, attached, detaching, aborted).status).toBe('in-use');
   });
 
   it('a deleted or never-requested volume is not found', () => {

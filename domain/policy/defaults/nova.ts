@@ -16,6 +16,7 @@ export const NOVA_RULES: Readonly<Record<string, string>> = {
   'os_compute_api:servers:delete': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:servers:create_image': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:os-extended-server-attributes': ADMIN,
+  'os_compute_api:os-admin-actions:reset_state': ADMIN,
   // Nova checks no rule to list or show flavors; strata names one so the routes still require a token.
   'os_compute_api:flavors': '@',
   'os_compute_api:os-flavor-extra-specs:index': PROJECT_READER_OR_ADMIN,
@@ -34,8 +35,10 @@ export const NOVA_RULES: Readonly<Record<string, string>> = {
   'os_compute_api:os-instance-actions:list': PROJECT_READER_OR_ADMIN,
   'os_compute_api:os-instance-actions:show': PROJECT_READER_OR_ADMIN,
   'os_compute_api:os-instance-actions:events': ADMIN,
+  'os_compute_api:os-instance-actions:events:details': ADMIN,
   'os_compute_api:os-console-output': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:os-volumes-attachments:index': PROJECT_READER_OR_ADMIN,
+  'os_compute_api:os-volumes-attachments:show': PROJECT_READER_OR_ADMIN,
   'os_compute_api:os-volumes-attachments:create': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:os-volumes-attachments:delete': PROJECT_MEMBER_OR_ADMIN,
   'os_compute_api:os-server-groups:create': 'rule:project_member_api',
