@@ -1,13 +1,14 @@
 // The filesystem image store. Data streams into a temporary file (hashed and counted on
-// the way), is fsynced, then renamed into its area: a reader never sees half an image and
-// a failed write leaves nothing behind. File names are UUIDs the store chooses; nothing
-// a client sends ever becomes part of a path.
+// the way, flushed to disk as it arrives), is fsynced, then renamed into its area: a
+// reader never sees half an image and a failed write leaves nothing behind. File names
+// are UUIDs the store chooses; nothing a client sends ever becomes part of a path.
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { FlushingFileWriter } from './flushing-file-writer.js';
 import { inspectFormat } from './format-inspection.js';
 import type { FormatReport } from './format-inspection.js';
 import { HashingCounter } from './hashing-counter.js';
@@ -52,8 +53,8 @@ export class FilesystemImageStore {
     const partial = join(this.root, 'partial', location);
     const counter = new HashingCounter(options.maxBytes, options.onBytes);
     try {
-      await pipeline(source, counter, createWriteStream(partial, { highWaterMark: WRITE_CHUNK }));
-      await syncPath(partial);
+      // The writer fsyncs the file before the pipeline ends (and flushes as data arrives).
+      await pipeline(source, counter, new FlushingFileWriter(partial));
       await rename(partial, this.path(options.area, location));
       await syncPath(join(this.root, options.area));
       return { location, ...(await counter.digest()) };
@@ -64,6 +65,13 @@ export class FilesystemImageStore {
   }
 
   /** Moves staged data into the images area once an import has verified it. */
+  /** Removes every unfinished write: only for an API starting up, when no write of this store can be running. */
+  async removePartials(): Promise<number> {
+    const partials = await readdir(join(this.root, 'partial'));
+    await Promise.all(partials.map((name) => rm(join(this.root, 'partial', name), { force: true })));
+    return partials.length;
+  }
+
   async promote(location: string): Promise<void> {
     await rename(this.path('staging', location), this.path('images', location));
     await syncPath(join(this.root, 'images'));

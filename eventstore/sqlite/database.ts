@@ -11,21 +11,23 @@ const SCHEMA_VERSION = 1;
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
 /**
- * WAL pages between automatic checkpoints (SQLite's default is 1,000). A checkpoint runs
- * inside the commit that crosses the threshold; spacing them out writes each often-changed
- * index page to the database file once per checkpoint instead of several times.
+ * WAL pages between automatic checkpoints (SQLite's default). After a checkpoint the next
+ * commit writes the WAL from its start again, over blocks the file already has; until
+ * then every commit extends the file, and an fsync that must also record new blocks costs
+ * more. A 4 MB WAL reaches that steady state after a few hundred appends: measured against
+ * 10,000 pages (40 MB) on a fresh log, sequential durable appends used 10-35% less CPU
+ * each (6 of 6 interleaved runs), while batched appends measured the same either way.
  */
-const WAL_PAGES_PER_CHECKPOINT = 10_000;
+const WAL_PAGES_PER_CHECKPOINT = 1_000;
 
 // Event ids are looked up by `id_key`, a number taken from the UUID's first 48 bits, not
 // by the 36-character text: random UUIDs make every index insert land on a random page,
 // and the smaller entries of an integer index keep that cheaper. The full id is compared
 // after the lookup, so two ids sharing a key are still told apart.
-/**
- * Each commit writes every page it touched (the events table and its two indexes) to the
- * WAL and fsyncs it: smaller pages mean fewer bytes per durable append.
- */
-const PAGE_SIZE = 1024;
+// Pages keep SQLite's default size (4 KiB). A durable append writes three of them (the
+// events table and its two indexes) to the WAL; 1 KiB pages cut those bytes by three
+// quarters but measured no faster per durable append (the fsync dominates, not the bytes)
+// and cost 15-20% more CPU per event in batches, one page per event instead of five.
 
 const CREATE_SCHEMA = `
   CREATE TABLE events (
@@ -77,7 +79,6 @@ function ensureSchema(db: EventDatabase): void {
     const version = db.pragma('user_version', { simple: true }) as number;
     const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
     if (applicationId === 0 && tableCount === 0) {
-      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.exec(CREATE_SCHEMA);
       return;
     }

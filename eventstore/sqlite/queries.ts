@@ -29,9 +29,11 @@ export function prepareQueries(db: EventDatabase) {
   const locationOfId = db.prepare<[number, string], StoredLocation>(
     'SELECT stream, revision, position FROM events WHERE id_key = ? AND id = ?',
   );
-  const insert = db.prepare<[InsertRow]>(
+  // Positional parameters: binding by name looks every name up on each run, a measurable
+  // share of an append's CPU time when a batch inserts thousands of rows.
+  const insert = db.prepare<[string, number, string, number, string, string, string, string, string]>(
     `INSERT INTO events (id, id_key, stream, revision, type, data, metadata, hash, prev_hash)
-     VALUES (@id, @idKey, @stream, @revision, @type, @data, @metadata, @hash, @prevHash)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const streamForwards = db.prepare<[string, number, number], EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
@@ -47,7 +49,8 @@ export function prepareQueries(db: EventDatabase) {
   return {
     streamHead: (stream: string) => streamHead.get(stream),
     locationOfId: (id: string) => locationOfId.get(idKey(id), id),
-    insert: (row: InsertRow) => Number(insert.run(row).lastInsertRowid),
+    insert: (row: InsertRow) =>
+      Number(insert.run(row.id, row.idKey, row.stream, row.revision, row.type, row.data, row.metadata, row.hash, row.prevHash).lastInsertRowid),
     readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {
       const rows =
         direction === 'forwards'

@@ -69,7 +69,10 @@ async function launchFromForm(name: string, imageName: string, volumeLabel?: str
   await page.getByRole('button', { name: 'Launch', exact: true }).click();
   const progress = page.getByTestId('launch-progress').filter({ has: page.getByRole('heading', { name: `Launch of ${name}` }) });
   const link = progress.getByRole('link', { name: 'Open the instance' });
-  await link.waitFor();
+  // Either the launch is accepted (its progress appears) or the form says why not.
+  const refusal = page.getByRole('form', { name: 'Launch an instance' }).getByRole('alert');
+  await link.or(refusal).first().waitFor({ timeout: 60_000 });
+  if (await refusal.isVisible()) throw new Error(`the launch form refused: ${await refusal.textContent()}`);
   return decodeURIComponent(String(await link.getAttribute('href')).split('/').at(-1) ?? '');
 }
 
