@@ -17,3 +17,18 @@ export interface CliCommand {
   /** Returns the process exit code. Long-running commands resolve when they have stopped. */
   run(args: string[], context: CliContext): Promise<number>;
 }
+
+/**
+ * Runs a command's work and prints its result, as JSON or as text: exit 0; or prints
+ * `strata <label>: <error>` on stderr: exit 1.
+ */
+export async function printOutcome<T>(label: string, json: boolean, work: () => Promise<T>, describe: (result: T) => string): Promise<number> {
+  try {
+    const result = await work();
+    console.log(json ? JSON.stringify(result, null, 2) : describe(result));
+    return 0;
+  } catch (error) {
+    console.error(`strata ${label}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

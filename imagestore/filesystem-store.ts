@@ -64,14 +64,18 @@ export class FilesystemImageStore {
     }
   }
 
-  /** Moves staged data into the images area once an import has verified it. */
-  /** Removes every unfinished write: only for an API starting up, when no write of this store can be running. */
+  /**
+   * Removes every unfinished write: only for an API starting up. A web-download import the
+   * control worker is writing at that moment loses its file, fails its activity and is
+   * downloaded again by the retry.
+   */
   async removePartials(): Promise<number> {
     const partials = await readdir(join(this.root, 'partial'));
     await Promise.all(partials.map((name) => rm(join(this.root, 'partial', name), { force: true })));
     return partials.length;
   }
 
+  /** Moves staged data into the images area once an import has verified it. */
   async promote(location: string): Promise<void> {
     await rename(this.path('staging', location), this.path('images', location));
     await syncPath(join(this.root, 'images'));

@@ -3,6 +3,7 @@
 // microversion the request names.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { useErrorDialect } from '../errors.js';
+import { aggregateRoutes } from './aggregates.js';
 import { availabilityZoneRoutes } from './availability-zones.js';
 import { flavorRoutes } from './flavors.js';
 import { hypervisorRoutes } from './hypervisors.js';
@@ -26,7 +27,7 @@ function ownOptions(options: ComputeRouteOptions): ComputeRouteOptions {
 
 const v21: FastifyPluginAsyncZod<ComputeRouteOptions> = async (app, options) => {
   useMicroversions(app);
-  for (const routes of [flavorRoutes, serverRoutes, serverCreateRoutes, serverDeleteRoutes, serverActionRoutes, hypervisorRoutes, availabilityZoneRoutes, serverGroupRoutes, computeServiceRoutes, instanceActionRoutes, volumeAttachmentRoutes]) {
+  for (const routes of [flavorRoutes, serverRoutes, serverCreateRoutes, serverDeleteRoutes, serverActionRoutes, hypervisorRoutes, aggregateRoutes, availabilityZoneRoutes, serverGroupRoutes, computeServiceRoutes, instanceActionRoutes, volumeAttachmentRoutes]) {
     await app.register(routes, ownOptions(options));
   }
 };

@@ -6,8 +6,7 @@ import { DomainError } from '../../domain/decider.js';
 import type { EventMetadata, EventStore } from '../../eventstore/port.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { handleCommand } from '../handle-command.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../timeouts.js';
 
 export class FlavorCommands {
   constructor(

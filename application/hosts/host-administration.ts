@@ -3,8 +3,7 @@
 import type { EventMetadata, EventStore } from '../../eventstore/port.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { setHostEnabled } from './host-commands.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../timeouts.js';
 
 export class HostAdministration {
   constructor(

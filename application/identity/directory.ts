@@ -8,8 +8,7 @@ import type { EventMetadata, EventStore } from '../../eventstore/port.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { handleCommand } from '../handle-command.js';
 import { newKeystoneId } from './ids.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../timeouts.js';
 
 export interface NewUser {
   name: string;

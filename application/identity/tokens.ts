@@ -11,6 +11,7 @@ import type { ProjectionRunner } from '../../projections/runner.js';
 import { handleCommand } from '../handle-command.js';
 import { requestMetadata } from '../metadata.js';
 import { newKeystoneId } from './ids.js';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../timeouts.js';
 
 export interface PasswordAuth {
   user: { id?: string; name?: string; domain?: { id?: string; name?: string } };
@@ -26,7 +27,6 @@ export interface TokenServiceDependencies {
   now?: () => Date;
 }
 
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
 /** The one message for every authentication failure: no hint which part was wrong. */
 export const AUTHENTICATION_FAILED = 'The request you have made requires authentication.';
 

@@ -10,8 +10,7 @@ import type { EventMetadata, EventStore } from '../../eventstore/port.js';
 import type { FilesystemImageStore } from '../../imagestore/filesystem-store.js';
 import type { ProjectionRunner } from '../../projections/runner.js';
 import { handleCommand } from '../handle-command.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../timeouts.js';
 
 export interface ImageCommandDependencies {
   events: EventStore;

@@ -14,10 +14,7 @@ import type { deleteInstance } from '../../workflows/delete.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
 import { handleCommand } from '../handle-command.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
-/** Bounds the call to Temporal, so a DELETE answers rather than hangs. */
-const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS, TEMPORAL_CALL_TIMEOUT_MS } from '../timeouts.js';
 
 export function deleteWorkflowId(instanceId: string): string {
   return `delete-${instanceId}`;

@@ -15,10 +15,7 @@ import type { launchInstance } from '../../workflows/launch.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
 import { handleCommand } from '../handle-command.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
-/** Bounds each call to Temporal, so a create answers (with the failure recorded) rather than hangs. */
-const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS, TEMPORAL_CALL_TIMEOUT_MS } from '../timeouts.js';
 
 export function launchWorkflowId(instanceId: string): string {
   return `launch-${instanceId}`;

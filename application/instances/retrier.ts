@@ -16,8 +16,8 @@ import type { RetryAccepted } from '../../workflows/operator-decision.js';
 import { retryUpdate } from '../../workflows/operator-decision.js';
 import { imageSnapshotOf } from './launch-request.js';
 import { launchWorkflowId } from './launcher.js';
+import { READ_YOUR_WRITES_TIMEOUT_MS } from '../timeouts.js';
 
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
 /** Bounds the update: its handler returns once the workflow recorded the retry (one activity). */
 const UPDATE_TIMEOUT_MS = 30_000;
 

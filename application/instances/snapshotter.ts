@@ -19,10 +19,7 @@ import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
 import type { ImageCommands } from '../images/image-commands.js';
 import { handleCommand } from '../handle-command.js';
 import { snapshotProperties } from './snapshot-properties.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
-/** Bounds the call to Temporal, so a createImage answers rather than hangs. */
-const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS, TEMPORAL_CALL_TIMEOUT_MS } from '../timeouts.js';
 
 export function snapshotWorkflowId(requestId: string): string {
   return `snapshot-${requestId}`;

@@ -18,9 +18,7 @@ import type { deleteVolume } from '../../workflows/volume-delete.js';
 import type { detachVolume } from '../../workflows/volume-detach.js';
 import type { VolumeWorkflowInput } from '../../workflows/volume-storage.js';
 import { handleCommand } from '../handle-command.js';
-
-const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
-const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+import { READ_YOUR_WRITES_TIMEOUT_MS, TEMPORAL_CALL_TIMEOUT_MS } from '../timeouts.js';
 
 export interface VolumeServiceDependencies {
   events: EventStore;

@@ -13,7 +13,7 @@ import type { StrataConfig } from '../../config/schema.js';
 import { withTemporalClient } from '../../workers/temporal-connection.js';
 import { listImageCache, pruneImageCache } from '../../workflows/prune-image-cache.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
-import type { CliCommand } from '../command.js';
+import { printOutcome, type CliCommand } from '../command.js';
 
 const usage = `usage:
   strata cache list  [--host NAME] [--local] [--json]
@@ -88,14 +88,8 @@ export const cacheCommand: CliCommand = {
       return 2;
     }
     const host = values.host ?? computeHostName(config);
-    try {
-      const result = await run(config, action, host, values.local, minAgeSeconds);
-      if (values.json) console.log(JSON.stringify(result, null, 2));
-      else console.log('bases' in result ? formatListing(result) : formatPrune(result));
-      return 0;
-    } catch (error) {
-      console.error(`strata cache ${action}: ${error instanceof Error ? error.message : String(error)}`);
-      return 1;
-    }
+    return printOutcome(`cache ${action}`, values.json, () => run(config, action, host, values.local, minAgeSeconds), (result) =>
+      'bases' in result ? formatListing(result) : formatPrune(result),
+    );
   },
 };

@@ -15,7 +15,7 @@ import { openEventStore } from '../../eventstore/open.js';
 import { withTemporalClient } from '../../workers/temporal-connection.js';
 import { reapHostOrphans } from '../../workflows/reap-orphans.js';
 import { CONTROL_TASK_QUEUE } from '../../workflows/task-queues.js';
-import type { CliCommand } from '../command.js';
+import { printOutcome, type CliCommand } from '../command.js';
 
 const usage = `usage:
   strata reap [--host NAME] [--dry-run] [--grace SECONDS] [--local] [--json]
@@ -68,13 +68,6 @@ export const reapCommand: CliCommand = {
     }
     const host = values.host ?? computeHostName(config);
     const dryRun = values['dry-run'];
-    try {
-      const report = values.local ? await reapLocally(config, host, dryRun, graceSeconds) : await reapThroughTemporal(config, host, dryRun);
-      console.log(values.json ? JSON.stringify(report, null, 2) : describeReap(report));
-      return 0;
-    } catch (error) {
-      console.error(`strata reap: ${error instanceof Error ? error.message : String(error)}`);
-      return 1;
-    }
+    return printOutcome('reap', values.json, () => (values.local ? reapLocally(config, host, dryRun, graceSeconds) : reapThroughTemporal(config, host, dryRun)), describeReap);
   },
 };

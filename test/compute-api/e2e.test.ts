@@ -2,15 +2,12 @@
 // BIOS test guest — created, listed and shown while it builds, its launch workflow found
 // in Temporal, then waited for until ACTIVE and its console read for the boot marker.
 import { Client, Connection } from '@temporalio/client';
-import { execa } from 'execa';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostLayout } from '../../activities/launch/host-layout.js';
-import { adoptVm, stopVm } from '../../hypervisor/vm-process.js';
-import { guestImages } from '../hypervisor/guest-lab.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { freePort } from '../support/ports.js';
-import { startStrata, type RunningStrata } from '../support/strata-up.js';
+import { startStrataWithGuest } from '../support/guest-strata.js';
+import { stopServerVms } from '../support/server-vms.js';
+import type { RunningStrata } from '../support/strata-up.js';
 
 type Row = Record<string, unknown>;
 
@@ -21,29 +18,17 @@ let imageId: string;
 /** Servers this file started: their QEMU outlives `strata up`, so the file stops them itself. */
 const serverIds: string[] = [];
 
-async function stopServerVms(): Promise<void> {
-  const layout = hostLayout(join(strata.dataDir, 'hosts', 'test-host'));
-  for (const id of serverIds) {
-    const vm = await adoptVm(layout.instance(id).dir);
-    if (vm) await stopVm(vm);
-  }
-}
-
 beforeAll(async () => {
-  await execa('bash', [join(import.meta.dirname, '../../scripts/build-guests.sh')], { timeout: 120_000 });
   const temporalPort = await freePort();
-  strata = await startStrata({ STRATA_TEMPORAL_DEV_SERVER_PORT: String(temporalPort) });
+  const started = await startStrataWithGuest({ STRATA_TEMPORAL_DEV_SERVER_PORT: String(temporalPort) });
+  strata = started.strata;
   admin = strata.adminEnv;
+  imageId = started.image.id as string;
   temporal = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
-  const image = await openstackJson(admin, [
-    'image', 'create', '--file', guestImages.biosRaw, '--disk-format', 'raw', '--container-format', 'bare',
-    '--property', 'strata_boot_marker=STRATA-GUEST-DONE', '--public', 'bios-guest',
-  ]);
-  imageId = image.id as string;
 }, 300_000);
 afterAll(async () => {
   await temporal?.close();
-  if (strata) await stopServerVms();
+  if (strata) await stopServerVms(strata.dataDir, serverIds);
   await strata?.stop();
 });
 

@@ -5,17 +5,17 @@
 // link the test took before the delete, its blocks were zeroed before the unlink; the
 // host's free capacity is what it was before the launch; the image and its cached base
 // are unchanged; the instance's stream tells the whole sequence.
-import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { link, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostLayout } from '../../activities/launch/host-layout.js';
-import { adoptVm, stopVm } from '../../hypervisor/vm-process.js';
 import { guestImages } from '../hypervisor/guest-lab.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { freePort } from '../support/ports.js';
-import { startStrata, type RunningStrata } from '../support/strata-up.js';
+import { startStrataWithGuest } from '../support/guest-strata.js';
+import { stopServerVms } from '../support/server-vms.js';
+import type { RunningStrata } from '../support/strata-up.js';
 import { adminClient, hypervisors } from '../launch-e2e/compute-client.js';
 import { hashFile, instanceEvents } from '../launch-e2e/launch-lab.js';
 import { processesOf } from './instance-processes.js';
@@ -27,21 +27,11 @@ const layout = () => hostLayout(join(strata.dataDir, 'hosts', 'test-host'));
 const serverIds: string[] = [];
 
 beforeAll(async () => {
-  await execa('bash', [join(import.meta.dirname, '../../scripts/build-guests.sh')], { timeout: 120_000 });
-  strata = await startStrata({ STRATA_TEMPORAL_DEV_SERVER_PORT: String(await freePort()), STRATA_COMPUTE_EPHEMERAL_CLEAR: 'zero' });
+  ({ strata } = await startStrataWithGuest({ STRATA_TEMPORAL_DEV_SERVER_PORT: String(await freePort()), STRATA_COMPUTE_EPHEMERAL_CLEAR: 'zero' }));
   admin = strata.adminEnv;
-  await openstackJson(admin, [
-    'image', 'create', '--file', guestImages.biosRaw, '--disk-format', 'raw', '--container-format', 'bare',
-    '--property', 'strata_boot_marker=STRATA-GUEST-DONE', '--public', 'bios-guest',
-  ]);
 }, 300_000);
 afterAll(async () => {
-  if (strata) {
-    for (const id of serverIds) {
-      const vm = await adoptVm(layout().instance(id).dir);
-      if (vm) await stopVm(vm);
-    }
-  }
+  if (strata) await stopServerVms(strata.dataDir, serverIds);
   await strata?.stop();
 });
 

@@ -98,6 +98,15 @@ describe('os-hypervisors', () => {
   });
 });
 
+describe('os-aggregates', () => {
+  it('lists no aggregates (hosts are grouped by zone only), for admins only', async () => {
+    const listed = await cloud.compute(cloud.admin, 'GET', '/os-aggregates');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toEqual({ aggregates: [] });
+    expect((await cloud.compute(cloud.alice, 'GET', '/os-aggregates')).statusCode).toBe(403);
+  });
+});
+
 describe('os-availability-zone', () => {
   it('lists each zone, available while an enabled host is up; anyone may list', async () => {
     const response = await cloud.compute(cloud.alice, 'GET', '/os-availability-zone');

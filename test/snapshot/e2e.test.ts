@@ -3,7 +3,6 @@
 // instance, a server launched from the snapshot boots with counter 2 (the snapshot captured
 // the running disk) while one launched from the original image again boots with 1, and the
 // original image's data still has the checksum it was uploaded with.
-import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +11,8 @@ import { guestImages } from '../hypervisor/guest-lab.js';
 import { parseGuestReport } from '../hypervisor/guest-report.js';
 import { layoutOf, stopAllVms } from '../launch-e2e/launch-lab.js';
 import { openstack, openstackJson } from '../support/openstack.js';
-import { startStrata, type RunningStrata } from '../support/strata-up.js';
+import { startStrataWithGuest } from '../support/guest-strata.js';
+import type { RunningStrata } from '../support/strata-up.js';
 
 let strata: RunningStrata;
 let admin: Record<string, string>;
@@ -33,13 +33,8 @@ async function launch(name: string, image: string): Promise<Record<string, unkno
 }
 
 beforeAll(async () => {
-  await execa('bash', [join(import.meta.dirname, '../../scripts/build-guests.sh')], { timeout: 120_000 });
-  strata = await startStrata();
+  ({ strata } = await startStrataWithGuest());
   admin = strata.adminEnv;
-  await openstackJson(admin, [
-    'image', 'create', '--file', guestImages.biosRaw, '--disk-format', 'raw', '--container-format', 'bare',
-    '--property', 'strata_boot_marker=STRATA-GUEST-DONE', '--public', 'bios-guest',
-  ]);
   // The checksum the store computed at upload: the guest file's own.
   baseImage = await openstackJson(admin, ['image', 'show', 'bios-guest']);
   expect(baseImage.checksum).toBe(md5(await readFile(guestImages.biosRaw)));

@@ -22,7 +22,9 @@ import { adoptTgtd, isTgtd, stopTgtd } from '../../storage/tgt/tgtd-process.js';
 import { guestImages } from '../hypervisor/guest-lab.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { freePort } from '../support/ports.js';
-import { startStrata, type RunningStrata } from '../support/strata-up.js';
+import { startStrataWithGuest } from '../support/guest-strata.js';
+import { stopServerVms } from '../support/server-vms.js';
+import type { RunningStrata } from '../support/strata-up.js';
 import { ok, type Row, waitForVolumeStatus } from './volume-cli.js';
 
 
@@ -92,25 +94,15 @@ async function markOnVolume(volumeId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await execa('bash', [join(import.meta.dirname, '../../scripts/build-guests.sh')], { timeout: 120_000 });
   iscsiPort = await freePort();
-  strata = await startStrata({ STRATA_STORAGE_ISCSI_PORT: String(iscsiPort), STRATA_COMPUTE_BOOT_TIMEOUT_SECONDS: '20' });
+  ({ strata } = await startStrataWithGuest({ STRATA_STORAGE_ISCSI_PORT: String(iscsiPort), STRATA_COMPUTE_BOOT_TIMEOUT_SECONDS: '20' }));
   admin = strata.adminEnv;
-  await openstackJson(admin, [
-    'image', 'create', '--file', guestImages.biosRaw, '--disk-format', 'raw', '--container-format', 'bare',
-    '--property', 'strata_boot_marker=STRATA-GUEST-DONE', '--public', 'bios-guest',
-  ]);
   // An ephemeral disk (vdb) makes the volume the guest's third disk, so it reports it as vdc.
   await ok(admin, ['flavor', 'create', '--ram', '256', '--disk', '1', '--ephemeral', '1', '--vcpus', '1', 'eph']);
 }, 300_000);
 
 afterAll(async () => {
-  if (strata) {
-    for (const id of serverIds) {
-      const vm = await adoptVm(layout().instance(id).dir);
-      if (vm) await stopVm(vm);
-    }
-  }
+  if (strata) await stopServerVms(strata.dataDir, serverIds);
   await strata?.stop();
   const tgtd = strata && (await adoptTgtd(tgtdOptions()));
   if (tgtd) await stopTgtd(tgtd);

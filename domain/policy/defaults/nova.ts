@@ -23,6 +23,7 @@ export const NOVA_RULES: Readonly<Record<string, string>> = {
   'os_compute_api:os-flavor-access': ADMIN,
   'os_compute_api:os-flavor-manage:create': ADMIN,
   'os_compute_api:os-flavor-manage:delete': ADMIN,
+  'os_compute_api:os-aggregates:index': ADMIN,
   'os_compute_api:os-hypervisors:list': ADMIN,
   'os_compute_api:os-hypervisors:list-detail': ADMIN,
   'os_compute_api:os-hypervisors:show': ADMIN,
