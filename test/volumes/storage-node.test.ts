@@ -27,7 +27,7 @@ import type { EventStore } from '../../eventstore/port.js';
 import { newRecipientKeys, openSealedSecret } from '../../storage/chap-seal.js';
 import { writeSecretFile } from '../../hypervisor/secret-file.js';
 import { stopVm } from '../../hypervisor/vm-process.js';
-import { findTarget } from '../../storage/tgt/exports.js';
+import { exportVolumeFile, findTarget, newChapCredentials } from '../../storage/tgt/exports.js';
 import { isTgtd, stopTgtd } from '../../storage/tgt/tgtd-process.js';
 import { fileDisk, useGuestLab } from '../hypervisor/guest-lab.js';
 import { parseGuestReport, parseMark } from '../hypervisor/guest-report.js';
@@ -134,9 +134,14 @@ describe('storage node', () => {
     const reread = await bootWith('reader', connection);
     expect(reread.disk?.present && 'read' in reread.disk ? parseMark(reread.disk.read) : undefined).toEqual({ boot: 1, instanceId: written.instanceId });
 
-    // A worker restart with tgtd still running adopts it; a retried export answers the same credentials.
+    // A worker restart with tgtd still running adopts it, withdraws a volume target the log
+    // does not record, keeps the recorded one; a retried export answers the same credentials.
+    const strayIqn = volumeIqn(randomUUID());
+    await exportVolumeFile(restarted, { iqn: strayIqn, backingFile: volumeFilePath(volumesDir, volumeId), initiatorName: hostInitiator, chap: newChapCredentials() });
     const third = worker();
     expect((await third.tgtd.ensure()).pid).toBe(restarted.pid);
+    expect(await findTarget(restarted, strayIqn)).toBeUndefined();
+    expect(await findTarget(restarted, volumeIqn(volumeId))).toBeDefined();
     const again = await asActivity(() => third.activities.exportVolume(volumeId, hostInitiator, recipient.publicKey));
     expect({ ...again, sealedSecret: undefined }).toEqual({ ...connection, sealedSecret: undefined });
     expect(openSealedSecret(again.sealedSecret, recipient.privateKeyPem)).toBe(chapSecret);
