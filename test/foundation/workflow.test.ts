@@ -11,6 +11,7 @@ import { createHostProbeActivities } from '../../activities/host-probe.js';
 import { workflowsPath } from '../../workers/control.js';
 import { computeTaskQueue } from '../../workflows/task-queues.js';
 import { probeHost } from '../../workflows/probe-host.js';
+import { saveHistory } from '../histories/save.js';
 
 describe('probeHost workflow on a real Temporal dev server', () => {
   const host = `test-host-${randomUUID().slice(0, 8)}`;
@@ -59,6 +60,7 @@ describe('probeHost workflow on a real Temporal dev server', () => {
     expect(facts.accelerator).toBe('tcg');
     expect(facts.qemuVersion).toMatch(/QEMU emulator version \d+/);
     const history = await client.workflow.getHandle(`probe-${host}`).fetchHistory();
+    saveHistory('probeHost', 'foundation', history);
     const scheduled = history.events?.find((event) => event.activityTaskScheduledEventAttributes);
     expect(scheduled?.activityTaskScheduledEventAttributes?.taskQueue?.name).toBe(computeTaskQueue(host));
   });

@@ -6,7 +6,6 @@
 // retry` boots it to ACTIVE as a new attempt, and the history names the operator who
 // retried. Then: a second retry is refused (409), the run replays against the current code
 // (`strata workflow replay`), and os-resetState moves vm_state by hand.
-import { Client, Connection } from '@temporalio/client';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +16,7 @@ import { searchAttributes } from '../../workflows/search-attributes.js';
 import { guestImages } from '../hypervisor/guest-lab.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { startStrata, type RunningStrata } from '../support/strata-up.js';
-import { saveHistory } from '../histories/save.js';
+import { saveOneRunPerType } from '../histories/save.js';
 
 const REPO = join(import.meta.dirname, '../..');
 let strata: RunningStrata;
@@ -148,23 +147,10 @@ describe('retrying a failed boot', () => {
       const run = await strataCli(args);
       expect(run.exitCode, run.stderr).toBe(0);
     }
-    const connection = await Connection.connect({ address: `127.0.0.1:${strata.env.STRATA_TEMPORAL_DEV_SERVER_PORT}` });
-    try {
-      const client = new Client({ connection });
-      const saved = new Set<string>();
-      const types = new Set<string>();
-      for await (const run of client.workflow.list({ query: 'ExecutionStatus != "Running"' })) {
-        types.add(run.type);
-        expect(run.typedSearchAttributes.get(searchAttributes.operation), `${run.type} ${run.workflowId}`).toBeDefined();
-        // STRATA_SAVE_HISTORIES=1 keeps one run of each type as its saved history (test/histories).
-        if (!saved.has(run.type)) {
-          saved.add(run.type);
-          saveHistory(run.type, 'strata-up', await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory());
-        }
-      }
-      expect([...types]).toEqual(expect.arrayContaining(['launchInstance', 'deleteInstance', 'consoleOutput', 'listImageCache', 'pruneImageCache']));
-    } finally {
-      await connection.close();
-    }
+    // STRATA_SAVE_HISTORIES=1 keeps one run of each type as its saved history (test/histories).
+    const types = await saveOneRunPerType(`127.0.0.1:${strata.env.STRATA_TEMPORAL_DEV_SERVER_PORT}`, 'strata-up', (run) => {
+      expect(run.typedSearchAttributes.get(searchAttributes.operation), `${run.type} ${run.workflowId}`).toBeDefined();
+    });
+    expect([...types]).toEqual(expect.arrayContaining(['launchInstance', 'deleteInstance', 'consoleOutput', 'listImageCache', 'pruneImageCache']));
   });
 });

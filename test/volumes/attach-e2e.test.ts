@@ -24,6 +24,8 @@ import { openstack, openstackJson } from '../support/openstack.js';
 import { freePort } from '../support/ports.js';
 import { startStrataWithGuest } from '../support/guest-strata.js';
 import { stopServerVms } from '../support/server-vms.js';
+import { searchAttributes } from '../../workflows/search-attributes.js';
+import { saveOneRunPerType } from '../histories/save.js';
 import type { RunningStrata } from '../support/strata-up.js';
 import { ok, type Row, waitForVolumeStatus } from './volume-cli.js';
 
@@ -294,5 +296,12 @@ describe('openstack server add/remove volume against strata up', { timeout: 600_
     expect(server.volumes_attached).toEqual([]);
     expect((await waitForVolume(bootId, 'available')).attachments).toEqual([]);
     expect(await findTarget((await adoptTgtd(tgtdOptions()))!, volumeIqn(bootId))).toBeUndefined();
+  });
+
+  it('saves one run of each workflow type it ran (STRATA_SAVE_HISTORIES=1), each tagged with its operation', async () => {
+    const types = await saveOneRunPerType(`127.0.0.1:${strata.env.STRATA_TEMPORAL_DEV_SERVER_PORT}`, 'attach-e2e', (run) => {
+      expect(run.typedSearchAttributes.get(searchAttributes.operation), `${run.type} ${run.workflowId}`).toBeDefined();
+    });
+    expect([...types]).toEqual(expect.arrayContaining(['attachVolume', 'detachVolume', 'createVolume']));
   });
 });

@@ -10,6 +10,8 @@ import { adoptTgtd, stopTgtd } from '../../storage/tgt/tgtd-process.js';
 import { openstack, openstackJson } from '../support/openstack.js';
 import { freePort } from '../support/ports.js';
 import { startStrata, type RunningStrata } from '../support/strata-up.js';
+import { searchAttributes } from '../../workflows/search-attributes.js';
+import { saveOneRunPerType } from '../histories/save.js';
 import { ok, type Row, waitForVolumeStatus } from './volume-cli.js';
 
 
@@ -75,5 +77,12 @@ describe('openstack volume commands against strata up', { timeout: 180_000 }, ()
     expect(remove.exitCode).not.toBe(0);
     expect((await openstackJson<Row[]>(other, ['volume', 'list'])).map((row) => row.ID)).not.toContain(own.id);
     await waitForStatus(admin, own.id as string, 'available');
+  });
+
+  it('saves one run of each workflow type it ran (STRATA_SAVE_HISTORIES=1), each tagged with its operation', async () => {
+    const types = await saveOneRunPerType(`127.0.0.1:${strata.env.STRATA_TEMPORAL_DEV_SERVER_PORT}`, 'volume-e2e', (run) => {
+      expect(run.typedSearchAttributes.get(searchAttributes.operation), `${run.type} ${run.workflowId}`).toBeDefined();
+    });
+    expect([...types]).toEqual(expect.arrayContaining(['createVolume', 'deleteVolume']));
   });
 });
