@@ -13,6 +13,7 @@ import { instanceEvents, layoutOf, stopAllVms } from '../test/launch-e2e/launch-
 import { guestImages } from '../test/hypervisor/guest-lab.js';
 import { startStrata } from '../test/support/strata-up.js';
 import { bootByHand } from './launch-baseline.js';
+import { launchActivityTimings } from './launch-history.js';
 import type { Figure } from './run.js';
 
 const WARM_RUNS = 10;
@@ -34,9 +35,17 @@ interface Launch {
   ms: number;
   /** Milliseconds between consecutive events of the instance, keyed "from→to". */
   steps: Record<string, number>;
+  /** Per activity, from the workflow's history: queued, ran, and the orchestration before it. */
+  activities: Record<string, number>;
 }
 
-async function launch(client: ComputeClient, dataDir: string, imageRef: string, name: string): Promise<Launch> {
+interface Lab {
+  client: ComputeClient;
+  dataDir: string;
+  temporalAddress: string;
+}
+
+async function launch({ client, dataDir, temporalAddress }: Lab, imageRef: string, name: string): Promise<Launch> {
   const started = performance.now();
   const id = await createServer(client, { name, imageRef, flavorRef: FLAVOR.ref });
   const { server, settledAt } = await waitForServer(client, id, { timeoutMs: 120_000, pollMs: 10 });
@@ -51,7 +60,7 @@ async function launch(client: ComputeClient, dataDir: string, imageRef: string, 
   // What the events do not cover: the API call before InstanceRequested, and the read model
   // catching up plus this client's poll after InstanceBooted.
   steps['API and read model'] = ms - (Date.parse(events.at(-1)!.timestamp) - Date.parse(events[0]!.timestamp));
-  return { ms, steps };
+  return { ms, steps, activities: await launchActivityTimings(temporalAddress, id) };
 }
 
 function latencyFigures(kind: string, samples: number[], baseline: number[], note: string): Figure[] {
@@ -63,13 +72,22 @@ function latencyFigures(kind: string, samples: number[], baseline: number[], not
 }
 
 function stepFigures(kind: string, launches: Launch[]): Figure[] {
-  const names = [...new Set(launches.flatMap((one) => Object.keys(one.steps)))];
-  return names.map((step) => ({
-    name: `${kind} step ${step} p50`,
-    value: round(percentile(launches.map((one) => one.steps[step] ?? 0), 50)),
-    unit: 'ms',
-    note: step.includes('→') ? 'between the instance’s events (their timestamps, ms resolution)' : 'client-observed time minus the events’ span (10 ms poll)',
-  }));
+  const p50Of = (part: 'steps' | 'activities', name: string) => round(percentile(launches.map((one) => one[part][name] ?? 0), 50));
+  const namesOf = (part: 'steps' | 'activities') => [...new Set(launches.flatMap((one) => Object.keys(one[part])))];
+  return [
+    ...namesOf('steps').map((step) => ({
+      name: `${kind} step ${step} p50`,
+      value: p50Of('steps', step),
+      unit: 'ms',
+      note: step.includes('→') ? 'between the instance’s events (their timestamps, ms resolution)' : 'client-observed time minus the events’ span (10 ms poll)',
+    })),
+    ...namesOf('activities').map((phase) => ({
+      name: `${kind} activity ${phase} p50`,
+      value: p50Of('activities', phase),
+      unit: 'ms',
+      note: 'workflow history: queued = scheduled→started, ran = started→closed, orchestration = previous activity closed→scheduled',
+    })),
+  ];
 }
 
 async function timeDownload(client: ComputeClient, imageId: string): Promise<number> {
@@ -87,13 +105,14 @@ export async function run(): Promise<Figure[]> {
   const strata = await startStrata({ STRATA_IDENTITY_ADMIN_PASSWORD: 'bench-admin-password', STRATA_COMPUTE_CPU_ALLOCATION_RATIO: '16' });
   try {
     const client = await adminClient(strata.apiUrl, strata.adminEnv);
+    const lab: Lab = { client, dataDir: strata.dataDir, temporalAddress: `127.0.0.1:${strata.env.STRATA_TEMPORAL_DEV_SERVER_PORT}` };
     const properties = { strata_boot_marker: MARKER };
     const accelerator = resolveAccelerator('auto');
 
     const warmImage = await uploadImage(client, 'bench-warm', guestImages.biosRaw, properties);
-    await launch(client, strata.dataDir, warmImage, 'bench-prime');
+    await launch(lab, warmImage, 'bench-prime');
     const warm: Launch[] = [];
-    for (let i = 0; i < WARM_RUNS; i++) warm.push(await launch(client, strata.dataDir, warmImage, `bench-warm-${i}`));
+    for (let i = 0; i < WARM_RUNS; i++) warm.push(await launch(lab, warmImage, `bench-warm-${i}`));
     await stopAllVms(strata.dataDir);
     const warmBase = layoutOf(strata.dataDir, 'test-host').base(warmImage).file;
     const baseline: number[] = [];
@@ -109,7 +128,7 @@ export async function run(): Promise<Figure[]> {
     const transfers: number[] = [];
     for (let i = 0; i < COLD_RUNS; i++) {
       const imageId = await uploadImage(client, `bench-cold-${i}`, bigImage, properties);
-      cold.push(await launch(client, strata.dataDir, imageId, `bench-cold-${i}`));
+      cold.push(await launch(lab, imageId, `bench-cold-${i}`));
       transfers.push(await timeDownload(client, imageId));
       await stopAllVms(strata.dataDir);
     }

@@ -19,6 +19,9 @@ import { attachLaunchVolumes, confirmLaunchVolumes, launchAttachments, releaseLa
 
 export const MAX_LAUNCH_ATTEMPTS = 3;
 
+/** Launches started before a flavor without ephemeral space skipped the vdb step ran it (it did nothing): their histories replay with it. */
+export const EPHEMERAL_STEP_ONLY_WHEN_SIZED = 'ephemeral-step-only-when-the-flavor-has-ephemeral-space';
+
 export interface LaunchResult {
   status: 'active' | 'error';
   host: string | null;
@@ -107,7 +110,8 @@ async function buildOnHost(request: InstanceRequest, placement: Placement, attem
       const base = await host.ensureImageCached(step('ensureImageCached'), request.image);
       await host.createRootDisk(step('createRootDisk'), request, base);
     }
-    await host.createEphemeralDisk(step('createEphemeralDisk'), request);
+    // No ephemeral space, no vdb: the step would only cost a round trip to the host.
+    if (request.flavor.ephemeralGb > 0 || !patched(EPHEMERAL_STEP_ONLY_WHEN_SIZED)) await host.createEphemeralDisk(step('createEphemeralDisk'), request);
     await attachLaunchVolumes(volumes, step);
     await host.startVm(step('startVm'), request);
     await host.waitForBoot(step('waitForBoot'), request);
