@@ -5,7 +5,7 @@ import { assertExpectedRevision, resolveRetry } from '../append-plan.js';
 import { canonicalEvent, canonicalJson, chainHash, GENESIS_HASH } from '../hash-chain.js';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../port.js';
 import type { EventDatabase } from './database.js';
-import { idKey } from './queries.js';
+import { idKey } from './id-index.js';
 import type { EventQueries, InsertRow } from './queries.js';
 import type { Outcome } from './group-commit.js';
 
@@ -85,5 +85,6 @@ function appendOne(queries: EventQueries, { stream, events, expected }: AppendRe
     prevHash = hash;
     return queries.insert(row);
   });
+  if (positions.length > 0) queries.appended(positions[0]!, positions.at(-1)!);
   return { nextRevision: revision, positions };
 }

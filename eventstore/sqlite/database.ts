@@ -7,7 +7,7 @@ import { EventStoreUnavailableError } from '../port.js';
 
 /** "STRA": marks the file as a strata event log, so another SQLite file is never mistaken for one. */
 const APPLICATION_ID = 0x53545241;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
 /**
@@ -21,13 +21,23 @@ const BUSY_TIMEOUT_MS = 10_000;
 const WAL_PAGES_PER_CHECKPOINT = 1_000;
 
 // Event ids are looked up by `id_key`, a number taken from the UUID's first 48 bits, not
-// by the 36-character text: random UUIDs make every index insert land on a random page,
-// and the smaller entries of an integer index keep that cheaper. The full id is compared
-// after the lookup, so two ids sharing a key are still told apart.
-// Pages keep SQLite's default size (4 KiB). A durable append writes three of them (the
-// events table and its two indexes) to the WAL; 1 KiB pages cut those bytes by three
-// quarters but measured no faster per durable append (the fsync dominates, not the bytes)
-// and cost 15-20% more CPU per event in batches, one page per event instead of five.
+// by the 36-character text (smaller index entries); the full id is compared after the
+// lookup, so two ids sharing a key are still told apart. Random keys make every index
+// insert land on a random page, and once the index outgrows a batch every insert dirties a
+// page of its own: a 1,000-event batch could write up to ~4 MB of index pages to the WAL, and the
+// cost per event grew with the log. So the keys are indexed in two levels (see
+// id-index.ts): `recent_event_ids`, small enough that a batch touches few pages, and
+// `event_ids`, into which the recent keys are merged slice by slice in key order, so each
+// of its pages is rewritten about once per merge cycle, not once per batch.
+// Pages keep SQLite's default size (4 KiB). 1 KiB pages cut a durable append's WAL bytes
+// by three quarters but measured no faster per durable append (the fsync dominates, not
+// the bytes) and cost 15-20% more CPU per event in batches.
+
+/** The two levels of the id index; ids are never stored twice, so (id_key, position) is unique. */
+const CREATE_ID_INDEX = `
+  CREATE TABLE event_ids (id_key INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (id_key, position)) STRICT, WITHOUT ROWID;
+  CREATE TABLE recent_event_ids (id_key INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (id_key, position)) STRICT, WITHOUT ROWID;
+`;
 
 const CREATE_SCHEMA = `
   CREATE TABLE events (
@@ -43,9 +53,22 @@ const CREATE_SCHEMA = `
     prev_hash TEXT    NOT NULL,
     UNIQUE (stream, revision)
   ) STRICT;
-  CREATE INDEX events_by_id_key ON events (id_key);
+  ${CREATE_ID_INDEX}
   PRAGMA application_id = ${APPLICATION_ID};
   PRAGMA user_version = ${SCHEMA_VERSION};
+`;
+
+/**
+ * Version 1 indexed `events (id_key)` directly. Its keys move into `event_ids` in one
+ * sorted pass, once; the events themselves are unchanged. A process of the version 1
+ * build still writing to the file would not record its ids in `event_ids`: upgrade every
+ * process sharing a file together (a v1 build refuses to open a v2 file).
+ */
+const MIGRATE_FROM_1 = `
+  ${CREATE_ID_INDEX}
+  INSERT INTO event_ids (id_key, position) SELECT id_key, position FROM events ORDER BY id_key, position;
+  DROP INDEX events_by_id_key;
+  PRAGMA user_version = 2;
 `;
 
 export type EventDatabase = Database.Database;
@@ -84,6 +107,10 @@ function ensureSchema(db: EventDatabase): void {
     }
     if (applicationId !== APPLICATION_ID) {
       throw new EventStoreUnavailableError(`${db.name} is an SQLite file but not a strata event log`);
+    }
+    if (version === 1) {
+      db.exec(MIGRATE_FROM_1);
+      return;
     }
     if (version !== SCHEMA_VERSION) {
       throw new EventStoreUnavailableError(`${db.name} has schema version ${version}; this build reads ${SCHEMA_VERSION}`);

@@ -2,7 +2,7 @@
 // mapping from a stored row to a RecordedEvent.
 import type { EventDatabase } from './database.js';
 import type { RecordedEvent } from '../port.js';
-import type { StoredLocation } from '../append-plan.js';
+import { prepareIdIndex } from './id-index.js';
 
 interface EventRow {
   position: number;
@@ -26,9 +26,7 @@ export function prepareQueries(db: EventDatabase) {
   const streamHead = db.prepare<[string], { revision: number; hash: string }>(
     'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
   );
-  const locationOfId = db.prepare<[number, string], StoredLocation>(
-    'SELECT stream, revision, position FROM events WHERE id_key = ? AND id = ?',
-  );
+  const ids = prepareIdIndex(db);
   // Positional parameters: binding by name looks every name up on each run, a measurable
   // share of an append's CPU time when a batch inserts thousands of rows.
   const insert = db.prepare<[string, number, string, number, string, string, string, string, string]>(
@@ -48,9 +46,14 @@ export function prepareQueries(db: EventDatabase) {
 
   return {
     streamHead: (stream: string) => streamHead.get(stream),
-    locationOfId: (id: string) => locationOfId.get(idKey(id), id),
-    insert: (row: InsertRow) =>
-      Number(insert.run(row.id, row.idKey, row.stream, row.revision, row.type, row.data, row.metadata, row.hash, row.prevHash).lastInsertRowid),
+    locationOfId: ids.locationOfId,
+    insert(row: InsertRow): number {
+      const position = Number(insert.run(row.id, row.idKey, row.stream, row.revision, row.type, row.data, row.metadata, row.hash, row.prevHash).lastInsertRowid);
+      ids.add(row.idKey, position);
+      return position;
+    },
+    /** After an append's inserts, in its transaction. */
+    appended: ids.mergeIfDue,
     readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {
       const rows =
         direction === 'forwards'
@@ -64,11 +67,6 @@ export function prepareQueries(db: EventDatabase) {
 }
 
 export type EventQueries = ReturnType<typeof prepareQueries>;
-
-/** The first 48 bits of a (validated, lower-case) UUID: exact in a JavaScript number. */
-export function idKey(id: string): number {
-  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-}
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
