@@ -1,9 +1,10 @@
 // Runs the real `strata up` for a test file: free loopback ports, a temporary data dir,
 // and the environment the `openstack` CLI needs to talk to it.
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { waitUntil } from '../../runtime/wait.js';
 import { freePort } from './ports.js';
 
@@ -22,6 +23,7 @@ export interface RunningStrata {
 }
 
 export const ADMIN_PASSWORD = 'test-admin-password';
+const LOG_DIR = fileURLToPath(new URL('../artifacts/strata-up/', import.meta.url));
 
 export async function startStrata(extraEnv: Record<string, string> = {}): Promise<RunningStrata> {
   const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
@@ -60,6 +62,9 @@ export async function startStrata(extraEnv: Record<string, string> = {}): Promis
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
       await child;
+      // Every part's log, for a run that failed in CI (test/artifacts is not committed).
+      mkdirSync(LOG_DIR, { recursive: true });
+      writeFileSync(join(LOG_DIR, `${basename(dataDir)}.log`), output);
     },
   };
 }

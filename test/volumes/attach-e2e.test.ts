@@ -40,7 +40,7 @@ const tgtdOptions = () => ({ stateDir: join(volumesDir(), '.tgt'), address: '127
 /** The guest writes its mark at byte 72 × 512 of each data disk. */
 const MARK_OFFSET = 72 * 512;
 
-const waitForVolume = (id: string, status: string) => waitForVolumeStatus(admin, id, status, 90_000);
+const waitForVolume = (id: string, status: string) => waitForVolumeStatus(admin, id, status, 180_000);
 
 async function createServer(name: string): Promise<string> {
   const server = await openstackJson(admin, ['server', 'create', '--image', 'bios-guest', '--flavor', 'eph', '--wait', name]);
@@ -97,7 +97,7 @@ async function markOnVolume(volumeId: string): Promise<string> {
 
 beforeAll(async () => {
   iscsiPort = await freePort();
-  ({ strata } = await startStrataWithGuest({ STRATA_STORAGE_ISCSI_PORT: String(iscsiPort), STRATA_COMPUTE_BOOT_TIMEOUT_SECONDS: '20' }));
+  ({ strata } = await startStrataWithGuest({ STRATA_STORAGE_ISCSI_PORT: String(iscsiPort), STRATA_COMPUTE_BOOT_TIMEOUT_SECONDS: '40' }));
   admin = strata.adminEnv;
   // An ephemeral disk (vdb) makes the volume the guest's third disk, so it reports it as vdc.
   await ok(admin, ['flavor', 'create', '--ram', '256', '--disk', '1', '--ephemeral', '1', '--vcpus', '1', 'eph']);
