@@ -62,15 +62,18 @@ const rowOf = (id: string) => page.locator(`tr[data-instance-id="${id}"]`);
 
 async function launchFromForm(name: string, imageName: string, volumeLabel?: string): Promise<string> {
   await nav('Launch').click();
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Image').selectOption({ label: imageName });
-  await page.getByLabel('Flavor').selectOption('1');
-  if (volumeLabel) await page.getByLabel(/^Volume/).selectOption({ label: volumeLabel });
-  await page.getByRole('button', { name: 'Launch', exact: true }).click();
+  // The fields of the launch form itself: right after the click the page being left (the
+  // images page has a Name field too) may still be on screen.
+  const form = page.getByRole('form', { name: 'Launch an instance' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Image').selectOption({ label: imageName });
+  await form.getByLabel('Flavor').selectOption('1');
+  if (volumeLabel) await form.getByLabel(/^Volume/).selectOption({ label: volumeLabel });
+  await form.getByRole('button', { name: 'Launch', exact: true }).click();
   const progress = page.getByTestId('launch-progress').filter({ has: page.getByRole('heading', { name: `Launch of ${name}` }) });
   const link = progress.getByRole('link', { name: 'Open the instance' });
   // Either the launch is accepted (its progress appears) or the form says why not.
-  const refusal = page.getByRole('form', { name: 'Launch an instance' }).getByRole('alert');
+  const refusal = form.getByRole('alert');
   await link.or(refusal).first().waitFor({ timeout: 60_000 });
   if (await refusal.isVisible()) throw new Error(`the launch form refused: ${await refusal.textContent()}`);
   return decodeURIComponent(String(await link.getAttribute('href')).split('/').at(-1) ?? '');
