@@ -11,10 +11,8 @@ import { instanceDecider, instanceStream } from '../../domain/compute/instance.j
 import { serverGroupDecider, serverGroupStream } from '../../domain/compute/server-group.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { activityMetadata } from '../event-metadata.js';
+import { heartbeating } from '../heartbeat.js';
 import type { DeleteActivities } from './contract.js';
-
-/** Often enough for the workflow's heartbeat timeout to notice a dead worker within seconds. */
-const HEARTBEAT_INTERVAL_MS = 5_000;
 
 /** Cancels a workflow if it still runs and returns once it has ended; its compensation runs first. */
 async function endWorkflow(context: Context, workflowId: string): Promise<void> {
@@ -28,13 +26,8 @@ async function endWorkflow(context: Context, workflowId: string): Promise<void> 
   }
   // Asking twice (a retried activity) is harmless: Temporal keeps the first request.
   await workflow.cancel();
-  const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  try {
-    // It ends cancelled (or, if its last step won the race, done): either way it has ended.
-    await Promise.race([workflow.result().catch(() => undefined), context.cancelled]);
-  } finally {
-    clearInterval(heartbeats);
-  }
+  // It ends cancelled (or, if its last step won the race, done): either way it has ended.
+  await heartbeating(() => Promise.race([workflow.result().catch(() => undefined), context.cancelled]));
 }
 
 export function createDeleteActivities({ events }: { events: EventStore }): DeleteActivities {

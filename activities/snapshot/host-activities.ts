@@ -5,18 +5,20 @@
 // a crash first ends what the dead attempt left in QEMU; a cancelled one (a delete)
 // cancels its block job. The file lives in the instance's directory, so a delete removes
 // it too even if this host's cleanup never ran.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { abandonBackup, backupDisk, backupJobId } from '../../hypervisor/block-jobs.js';
 import { convert } from '../../hypervisor/qemu-img.js';
 import { adoptVm, withQmp } from '../../hypervisor/vm-process.js';
+import { heartbeating } from '../heartbeat.js';
 import type { HostLayout } from '../launch/host-layout.js';
 import { pathExists } from '../launch/path-exists.js';
 import type { SnapshotHostActivities } from './contract.js';
 import type { GlanceUploader } from './glance-upload.js';
 
 const ROOT_DISK_NODE = 'vda';
+/** Well inside the steps' 15 s heartbeat timeout. */
 const HEARTBEAT_INTERVAL_MS = 2_000;
 
 export interface SnapshotHostDependencies {
@@ -26,17 +28,6 @@ export interface SnapshotHostDependencies {
 
 export function snapshotFile(layout: HostLayout, instanceId: string, imageId: string): string {
   return join(layout.instance(instanceId).dir, `snapshot-${imageId}.qcow2`);
-}
-
-/** Heartbeats while work runs, so the workflow notices a dead worker and this activity notices a cancellation. */
-async function heartbeating<T>(work: (context: Context) => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const beats = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  try {
-    return await work(context);
-  } finally {
-    clearInterval(beats);
-  }
 }
 
 export function createSnapshotHostActivities({ layout, uploader }: SnapshotHostDependencies): SnapshotHostActivities {
@@ -65,9 +56,9 @@ export function createSnapshotHostActivities({ layout, uploader }: SnapshotHostD
           });
         }
         return { path: target, sizeBytes: (await stat(target)).size };
-      }),
+      }, HEARTBEAT_INTERVAL_MS),
 
-    uploadSnapshot: (_step, imageId, disk) => heartbeating((context) => uploader.upload(imageId, disk.path, context.cancellationSignal)),
+    uploadSnapshot: (_step, imageId, disk) => heartbeating((context) => uploader.upload(imageId, disk.path, context.cancellationSignal), HEARTBEAT_INTERVAL_MS),
 
     async removeSnapshotFiles(step, imageId) {
       const vm = await adoptVm(layout.instance(step.instanceId).dir);
