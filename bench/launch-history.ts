@@ -1,7 +1,8 @@
 // Where a launch's time goes, as Temporal saw it: from the workflow's history, for every
 // activity the wait on its task queue (scheduled → started), its run (started → closed),
 // and the orchestration between activities (the previous one closed → this one scheduled:
-// a workflow task on the control worker). The instance's events say how long each step
+// a workflow task on the control worker; for the first host step, from the workflow's start,
+// which includes the placement run as a local activity). The instance's events say how long each step
 // took end to end; this says whether that time was the step's work or the round trips.
 import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time.js';

@@ -6,7 +6,7 @@
 // the launch waits for an operator: a retry runs new attempts (with the image as it is
 // now), a delete ends it, and otherwise it ends when the decision window closes.
 // A cancellation (a delete of the building instance) undoes the same, then ends the launch.
-import { ActivityCancellationType, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityCancellationType, ApplicationFailure, CancellationScope, CancelledFailure, isCancellation, patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { HostLaunchActivities, LaunchStep, OperatorRetry, Placement, SchedulingActivities } from '../activities/launch/contract.js';
 import { LaunchFailure } from '../activities/launch/contract.js';
 import type { InstanceRequest } from '../domain/compute/instance.js';
@@ -22,6 +22,12 @@ export const MAX_LAUNCH_ATTEMPTS = 3;
 /** Launches started before a flavor without ephemeral space skipped the vdb step ran it (it did nothing): their histories replay with it. */
 export const EPHEMERAL_STEP_ONLY_WHEN_SIZED = 'ephemeral-step-only-when-the-flavor-has-ephemeral-space';
 
+/**
+ * Launches started before scheduling ran inside the workflow's own task scheduled it as a
+ * regular activity: their histories replay with it.
+ */
+export const SCHEDULE_AS_LOCAL_ACTIVITY = 'schedule-as-local-activity';
+
 export interface LaunchResult {
   status: 'active' | 'error';
   host: string | null;
@@ -34,12 +40,16 @@ export interface LaunchResult {
  */
 const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
 
-const scheduling = proxyActivities<SchedulingActivities>({
-  taskQueue: CONTROL_TASK_QUEUE,
-  cancellationType,
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [LaunchFailure.noValidHost, LaunchFailure.invalidRequest] },
-});
+const schedulingRetry = { maximumAttempts: 5, nonRetryableErrorTypes: [LaunchFailure.noValidHost, LaunchFailure.invalidRequest] };
+
+const scheduling = proxyActivities<SchedulingActivities>({ taskQueue: CONTROL_TASK_QUEUE, cancellationType, startToCloseTimeout: '30 seconds', retry: schedulingRetry });
+
+/**
+ * The placement itself runs as a local activity: the control worker that runs this
+ * workflow also serves the scheduler, so the claim is made inside the workflow task, not
+ * after a round trip through the server's task queue (two fewer workflow tasks per launch).
+ */
+const placing = proxyLocalActivities<SchedulingActivities>({ cancellationType, startToCloseTimeout: '30 seconds', retry: schedulingRetry });
 
 /** The host's activities: downloads get an hour, every other step two minutes; long waits heartbeat. */
 function onHost(host: string): HostLaunchActivities {
@@ -85,7 +95,8 @@ type Fault = { step: string; host: string | null; message: string };
 /** Schedules one attempt; null (with the reason) when no host can take the instance. */
 async function schedule(request: InstanceRequest, attempt: number, excluded: string[]): Promise<Placement | Fault> {
   try {
-    return await scheduling.scheduleInstance(stepOf(request.instanceId, attempt, 'schedule'), request, excluded);
+    const scheduler = patched(SCHEDULE_AS_LOCAL_ACTIVITY) ? placing : scheduling;
+    return await scheduler.scheduleInstance(stepOf(request.instanceId, attempt, 'schedule'), request, excluded);
   } catch (error) {
     if (isCancellation(error)) throw error;
     return { step: 'schedule', host: null, message: failureOf(error).message };

@@ -1,5 +1,6 @@
 // The image file writer on a real file: bytes land intact across background flushes, the
-// file is synced before the stream finishes, and it never overwrites an existing file.
+// file is synced before the stream finishes, it never overwrites an existing file unless
+// told to continue it, and it reports how much of the file is durable.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,19 @@ describe('FlushingFileWriter', () => {
     writeFileSync(path, 'keep me');
     await expect(pipeline(Readable.from([Buffer.from('new')]), new FlushingFileWriter(path))).rejects.toMatchObject({ code: 'EEXIST' });
     expect(readFileSync(path, 'utf8')).toBe('keep me');
+  });
+
+  it('continues an existing file from an offset and reports each durable length, the whole file last', async () => {
+    const path = target();
+    const head = randomBytes(1000);
+    const tail = randomBytes(40 * 1024 * 1024);
+    writeFileSync(path, head);
+    const durable: number[] = [];
+    await pipeline(Readable.from(unevenChunks(tail)), new FlushingFileWriter(path, { startAt: head.length, onDurable: (bytes) => durable.push(bytes) }));
+    expect(readFileSync(path).equals(Buffer.concat([head, tail]))).toBe(true);
+    expect(durable.length).toBeGreaterThanOrEqual(2);
+    expect(durable).toEqual([...durable].sort((a, b) => a - b));
+    expect(durable.at(-1)).toBe(head.length + tail.length);
   });
 
   it('fails the pipeline when the source fails', async () => {
