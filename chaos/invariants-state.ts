@@ -129,7 +129,7 @@ export async function checkOrphans(topology: Topology, system: SystemView): Prom
     for (const instance of entries(join(topology.dataDir, 'hosts', host, 'instances'))) {
       if (!owned.has(instance)) orphan(`instance directory hosts/${host}/instances/${instance} of a server that no longer exists`);
     }
-    for (const file of entries(join(topology.dataDir, 'hosts', host, '_base')).filter((name) => name.endsWith('.part'))) orphan(`cache download left behind: hosts/${host}/_base/${file}`);
+    for (const file of entries(join(topology.dataDir, 'hosts', host, '_base')).filter((name) => name.endsWith('.part') || name.endsWith('.linked'))) orphan(`cache download left behind: hosts/${host}/_base/${file}`);
   }
   for (const file of entries(join(topology.dataDir, 'images', 'partial'))) orphan(`image upload left behind: images/partial/${file}`);
   const volumes = new Set(system.volumes.map((volume) => volume.id));

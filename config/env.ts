@@ -30,6 +30,7 @@ const overridablePaths = [
   'compute.bootTimeoutSeconds',
   'compute.heartbeatIntervalSeconds',
   'compute.imageCacheMinAgeSeconds',
+  'compute.imageCacheLinksStoreFiles',
   'compute.ephemeralClear',
   'compute.ephemeralEncryption',
   'compute.orphanReapIntervalSeconds',

@@ -90,6 +90,8 @@ export const configSchema = z
         heartbeatIntervalSeconds: positive.default(10),
         /** Cached bases no instance uses are pruned once older than this (Nova's 24 h default). */
         imageCacheMinAgeSeconds: z.coerce.number().min(0).default(86400),
+        /** Hard-link the image store's file as the cached base when it is on this host's filesystem (verified, not copied); off, the host always copies. */
+        imageCacheLinksStoreFiles: flag.default(true),
         /** How an ephemeral disk is wiped before removal (Nova's volume_clear). */
         ephemeralClear: z.enum(['zero', 'shred', 'none']).default('zero'),
         /** Encrypt ephemeral disks (LUKS qcow2, one key per instance, destroyed on delete). */
@@ -113,6 +115,7 @@ export const configSchema = z
         bootTimeoutSeconds: 60,
         heartbeatIntervalSeconds: 10,
         imageCacheMinAgeSeconds: 86400,
+        imageCacheLinksStoreFiles: true,
         ephemeralClear: 'zero',
         ephemeralEncryption: false,
         orphanReapIntervalSeconds: 1800,

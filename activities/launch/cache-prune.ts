@@ -1,9 +1,10 @@
 // Listing and pruning a host's image cache. Pruning removes a base only when no instance
 // on this host uses it and its last use is older than the minimum age (Nova's
-// remove_unused_original_minimum_age_seconds), plus `.part` files no live download
+// remove_unused_original_minimum_age_seconds), plus leftovers (`.part` downloads, `.linked` store files) no live download
 // holds. Each removal happens under the base's lock, after re-reading the use records,
 // so it never races a launch that is ensuring the same base.
 import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readBaseInfo } from './base-info.js';
 import { cacheUsers } from './cache-usage.js';
 import { FileLock, lockHolder } from './file-lock.js';
@@ -55,9 +56,9 @@ async function baseDirEntries(layout: HostLayout): Promise<string[]> {
   }
 }
 
-/** The base name a `.part` file belongs to, or null for any other entry. */
-function baseOfPart(entry: string): string | null {
-  const match = /^([0-9a-f]{40})\.part$/.exec(entry);
+/** The base name a leftover (a `.part` download, a `.linked` store file not yet verified) belongs to, or null for any other entry. */
+function baseOfLeftover(entry: string): string | null {
+  const match = /^([0-9a-f]{40})\.(part|linked)$/.exec(entry);
   return match?.[1] ?? null;
 }
 
@@ -93,11 +94,12 @@ export async function listCache(layout: HostLayout): Promise<CacheListing> {
   }
   const partials: PartialDownload[] = [];
   for (const name of names) {
-    const base = baseOfPart(name);
+    const base = baseOfLeftover(name);
     if (base === null) continue;
     const files = layout.baseFiles(base);
-    const stats = await stat(files.part).catch(() => null);
-    if (stats) partials.push({ name, base, path: files.part, bytes: stats.size, modifiedAt: stats.mtime.toISOString(), downloadingPid: await lockHolder(files.lock) });
+    const path = join(layout.baseDir, name);
+    const stats = await stat(path).catch(() => null);
+    if (stats) partials.push({ name, base, path, bytes: stats.size, modifiedAt: stats.mtime.toISOString(), downloadingPid: await lockHolder(files.lock) });
   }
   return { baseDir: layout.baseDir, bases, partials };
 }

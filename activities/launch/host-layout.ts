@@ -12,6 +12,8 @@ export interface BaseFiles {
   file: string;
   /** The download in progress (or interrupted, to resume). */
   part: string;
+  /** A hard link to the image store's file while it is verified, before it becomes the base. */
+  linked: string;
   /** Cross-process lock held while the base is verified, downloaded or pruned. */
   lock: string;
   /** JSON sidecar: image id, format, verified checksum and stat fingerprint, last use. */
@@ -57,7 +59,7 @@ export function hostLayout(hostDirectory: string): HostLayout {
   const instancesDir = join(hostDir, 'instances');
   const baseFiles = (name: string): BaseFiles => {
     const file = join(baseDir, name);
-    return { name, file, part: `${file}.part`, lock: `${file}.lock`, info: `${file}.info` };
+    return { name, file, part: `${file}.part`, linked: `${file}.linked`, lock: `${file}.lock`, info: `${file}.info` };
   };
   const instance = (instanceId: string): InstancePaths => {
     const dir = join(instancesDir, instanceId);

@@ -43,7 +43,9 @@ export function imageSourceFor(config: StrataConfig, events: EventStore): ImageS
 
 export function computeHostActivitiesFor(config: StrataConfig, events: EventStore): ComputeHostActivities {
   const layout = hostLayoutFor(config);
-  const source = imageSourceFor(config, events);
+  const sources = imageSourceFor(config, events);
+  // Without links the cache copies every image, from the store's file or over the API.
+  const source: ImageSource = config.compute.imageCacheLinksStoreFiles ? sources : { open: (imageId, offset) => sources.open(imageId, offset) };
   const { compute } = config;
   const launch = createHostLaunchActivities({
     host: computeHostName(config),

@@ -12,7 +12,13 @@
 //   checked, a warm hit costs a stat and a small JSON read, whatever the image's size.
 //
 // A base that fails the check is removed and downloaded again, never booted.
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+//
+// When the image store's file is on this host's filesystem, the base is a hard link to it
+// (verified the same way) rather than a copy: a stored image's bytes never change, so
+// sharing them costs no transfer and no disk space — as Nova on Ceph clones the image
+// rather than download it. The price is shared fate: bytes damaged in place are damaged
+// for the store too, and the launch then fails verification instead of re-downloading.
+import { chmod, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import type { ImageSnapshot } from '../../domain/compute/instance.js';
 import type { DiskFormat } from '../../hypervisor/qemu-img.js';
 import type { BaseInfo } from './base-info.js';
@@ -86,7 +92,7 @@ export class ImageCache {
     await mkdir(this.layout.baseDir, { recursive: true });
     const waiting = { timeoutMs: this.lockTimeoutMs, onWait: ({ pid }: { pid: number }) => emit({ phase: 'waiting', holderPid: pid }) };
     return withFileLock(files.lock, waiting, async () => {
-      const cached = await this.verifiedBase(image, expected, files, emit);
+      const cached = (await this.verifiedBase(image, expected, files, emit)) ?? (await this.linkedFromStore(image, expected, files, emit));
       if (cached) return cached;
       await downloadToPart({
         image,
@@ -96,8 +102,33 @@ export class ImageCache {
         ...(resumeLimit === undefined ? {} : { resumeLimit }),
         onProgress: emit,
       });
-      return this.install(image, expected, files);
+      await chmod(files.part, 0o444);
+      return this.install(image, expected, files, files.part);
     });
+  }
+
+  /**
+   * The store's file linked in as the base once it hashes to the checksum; null when this
+   * host cannot link it (no local store file, another filesystem, no permission) or its
+   * bytes fail the check (the download then reports it).
+   */
+  private async linkedFromStore(image: ImageSnapshot, expected: Expectations, files: BaseFiles, emit: (progress: CacheProgress) => void): Promise<CachedImage | null> {
+    const storeFile = await this.options.source.localFile?.(image.id);
+    if (!storeFile) return null;
+    await rm(files.linked, { force: true });
+    try {
+      await link(storeFile, files.linked);
+    } catch (error) {
+      if (['EXDEV', 'EPERM', 'EACCES', 'ENOENT', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
+      throw error;
+    }
+    const [actual, size] = await Promise.all([hashFile(files.linked, expected.digest.algorithm, (bytes) => emit({ phase: 'verifying', bytes })), stat(files.linked)]);
+    if (actual.digest('hex') !== expected.digest.value || (image.size > 0 && size.size !== image.size)) {
+      await rm(files.linked, { force: true });
+      return null;
+    }
+    // The store's file keeps its own mode: the cache never writes a base either way.
+    return this.install(image, expected, files, files.linked);
   }
 
   /** The base if it is there and passes the check; a base that fails it is removed. */
@@ -127,17 +158,16 @@ export class ImageCache {
     return { path: files.file, format: expected.format, virtualSizeBytes: verified.virtualSizeBytes };
   }
 
-  /** Moves a verified download into place: read-only, renamed, the directory synced. */
-  private async install(image: ImageSnapshot, expected: Expectations, files: BaseFiles): Promise<CachedImage> {
+  /** Moves verified bytes at `from` into place once qemu-img reads them as the declared format: renamed, the directory synced. */
+  private async install(image: ImageSnapshot, expected: Expectations, files: BaseFiles, from: string): Promise<CachedImage> {
     let virtualSizeBytes: number;
     try {
-      ({ virtualSizeBytes } = await inspectBase(files.part, image, expected.format));
+      ({ virtualSizeBytes } = await inspectBase(from, image, expected.format));
     } catch (error) {
-      await rm(files.part, { force: true });
+      await rm(from, { force: true });
       throw error;
     }
-    await chmod(files.part, 0o444);
-    await rename(files.part, files.file);
+    await rename(from, files.file);
     await syncPath(this.layout.baseDir);
     const now = new Date().toISOString();
     const info: BaseInfo = { imageId: image.id, ...expected, virtualSizeBytes, fingerprint: fingerprintOf(await stat(files.file)), verifiedAt: now, lastUsedAt: now };

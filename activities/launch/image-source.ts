@@ -14,6 +14,11 @@ export interface ImageBytes {
 export interface ImageSource {
   /** The image's bytes from offset, or null when this source does not have them. */
   open(imageId: string, offset: number): Promise<ImageBytes | null>;
+  /**
+   * The file holding the image's bytes when it is readable on this host and never changes
+   * (a filesystem store's file), so the cache may link it rather than copy it; else null.
+   */
+  localFile?(imageId: string): Promise<string | null>;
 }
 
 /** Asks each source in turn; the first that has the image serves it. */
@@ -23,6 +28,13 @@ export function firstAvailable(...sources: ImageSource[]): ImageSource {
       for (const source of sources) {
         const bytes = await source.open(imageId, offset);
         if (bytes) return bytes;
+      }
+      return null;
+    },
+    async localFile(imageId) {
+      for (const source of sources) {
+        const file = (await source.localFile?.(imageId)) ?? null;
+        if (file) return file;
       }
       return null;
     },

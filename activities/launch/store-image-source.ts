@@ -26,12 +26,23 @@ async function openReadable(path: string): Promise<FileHandle | null> {
 export function storeImageSource(events: EventStore, imageStoreRoot: string): ImageSource {
   // Only computes paths: the compute host never creates the store's directories.
   const store = new FilesystemImageStore(imageStoreRoot);
+  /** The store file of the image's data, if it has any. */
+  const pathOf = async (imageId: string) => {
+    const history = await events.readStream(imageStream(imageId));
+    const image = fold(imageDecider, history.map((event) => ({ type: event.type, data: event.data }) as ImageEvent));
+    return image?.data ? store.path('images', image.data.location) : null;
+  };
   return {
+    // A stored image's file is written once, renamed into place and never changed again.
+    async localFile(imageId) {
+      const path = await pathOf(imageId);
+      const handle = path === null ? null : await openReadable(path);
+      await handle?.close();
+      return handle ? path : null;
+    },
     async open(imageId, offset) {
-      const history = await events.readStream(imageStream(imageId));
-      const image = fold(imageDecider, history.map((event) => ({ type: event.type, data: event.data }) as ImageEvent));
-      if (!image?.data) return null;
-      const path = store.path('images', image.data.location);
+      const path = await pathOf(imageId);
+      if (path === null) return null;
       const handle = await openReadable(path);
       if (!handle) return null;
       return { stream: handle.createReadStream({ start: offset, highWaterMark: READ_CHUNK }), offset, origin: `image store file ${path}` };

@@ -1,9 +1,10 @@
 // Twenty launches of one uncached image at once, across two compute hosts on this machine
 // (the compute worker of `strata up` plus a second one): sized so neither host holds all
-// twenty, every one must reach ACTIVE, each host must have downloaded the image once, and
-// the hosts' claims must add up to the flavors launched.
+// twenty, every one must reach ACTIVE, each host must have cached the image once — the
+// first by linking the store's file, the second (set to copy) by downloading it — and the
+// hosts' claims must add up to the flavors launched.
 import { execa } from 'execa';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBaseInfo } from '../../activities/launch/base-info.js';
@@ -27,7 +28,8 @@ beforeAll(async () => {
   // Allocation ratio 6 on 2 cores = 12 vCPUs a host: twenty 1-vCPU launches need both hosts.
   strata = await startStrata({ STRATA_COMPUTE_CPU_ALLOCATION_RATIO: '6' });
   client = await adminClient(strata.apiUrl, strata.adminEnv);
-  second = await startComputeWorker({ ...strata.env, STRATA_COMPUTE_HOST: HOSTS[1]! }, HOSTS[1]!, client);
+  // Linking the store's file from both hosts would change its ctime under the other's recorded fingerprint (a re-hash).
+  second = await startComputeWorker({ ...strata.env, STRATA_COMPUTE_HOST: HOSTS[1]!, STRATA_COMPUTE_IMAGE_CACHE_LINKS_STORE_FILES: 'false' }, HOSTS[1]!, client);
 }, 300_000);
 afterAll(async () => {
   if (strata) await stopAllVms(strata.dataDir);
@@ -57,7 +59,7 @@ describe('concurrent launches across two compute hosts', { timeout: 300_000 }, (
     for (const host of HOSTS) {
       const layout = layoutOf(strata.dataDir, host);
       expect(cachedBases(strata.dataDir, host)).toEqual([layout.base(imageId).name]);
-      // One download: the base was verified (and written) before this host's first root disk, never again.
+      // Cached once: the base was verified (and linked or written) before this host's first root disk, never again.
       const info = await readBaseInfo(layout.base(imageId).info);
       expect(info?.imageId).toBe(imageId);
       const rootDisksAt = await Promise.all(
@@ -65,6 +67,8 @@ describe('concurrent launches across two compute hosts', { timeout: 300_000 }, (
       );
       expect(Date.parse(info!.verifiedAt)).toBeLessThanOrEqual(Math.min(...rootDisksAt.map((at) => Date.parse(at))));
     }
+    const [linked, copied] = await Promise.all(HOSTS.map(async (host) => (await stat(layoutOf(strata.dataDir, host).base(imageId).file)).nlink));
+    expect([linked, copied]).toEqual([2, 1]);
 
     const used = (await hypervisors(client)).filter((row) => HOSTS.includes(row.hypervisor_hostname as string));
     expect(Object.fromEntries(used.map((row) => [row.hypervisor_hostname, [row.vcpus_used, row.memory_mb_used, row.local_gb_used, row.running_vms]]))).toEqual(

@@ -26,7 +26,8 @@ let client: ComputeClient;
 let work: string;
 let imageId: string;
 
-const startWorker = () => startComputeWorker({ ...strata.env, STRATA_COMPUTE_HOST: HOST }, HOST, client);
+/** The second host copies images (no links to the store's files), so a launch there downloads into a `.part`. */
+const startWorker = () => startComputeWorker({ ...strata.env, STRATA_COMPUTE_HOST: HOST, STRATA_COMPUTE_IMAGE_CACHE_LINKS_STORE_FILES: 'false' }, HOST, client);
 
 beforeAll(async () => {
   await execa('bash', [join(import.meta.dirname, '../../scripts/build-guests.sh')], { timeout: 120_000 });

@@ -1,11 +1,12 @@
 // The host image cache through the real ensureImageCached activity: verified downloads,
 // one download per image however many launches ask, resume after an interrupted
-// download, corruption caught before a base is handed out, unsafe images refused.
+// download, corruption caught before a base is handed out, unsafe images refused, and the
+// image store's own file linked in (verified) when it is on the host's filesystem.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { execa } from 'execa';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CacheProgress } from '../../activities/launch/image-cache.js';
@@ -167,6 +168,68 @@ describe('ensureImageCached', () => {
       expect(failure).toMatchObject({ type: LaunchFailure.invalidRequest, nonRetryable: true });
       expect(failure.message).toMatch(reason);
       expect(await readdir(layout.baseDir).catch(() => [])).toEqual([]);
+    }
+  });
+
+  /** A source that also offers `storeFile` as the image's local file, as the filesystem image store does. */
+  function storeWithLocalFile(imageId: string, storeFile: string, download: string) {
+    const { source, opened } = fileImageSource(new Map([[imageId, download]]));
+    const withFile: ImageSource = { ...source, localFile: async (id) => (id === imageId ? storeFile : null) };
+    return { source: withFile, opened };
+  }
+
+  it('links the image store file in as the base when it is on this filesystem: verified, nothing copied or downloaded', async () => {
+    const image = await imageOf(guestFiles.biosRaw, 'raw');
+    const storeFile = lab.path(`store-${image.id}`);
+    await copyFile(guestFiles.biosRaw, storeFile);
+    const { source, opened } = storeWithLocalFile(image.id, storeFile, guestFiles.biosRaw);
+    const { layout, activities } = lab.host({ source });
+    const { result, heartbeats } = await runActivity(activities.ensureImageCached, [lab.step(randomUUID(), 'ensureImageCached'), image]);
+    const [base, stored] = await Promise.all([stat(result.path), stat(storeFile)]);
+    expect(base.ino).toBe(stored.ino);
+    expect(base.nlink).toBe(2);
+    expect(opened).toEqual([]);
+    expect(heartbeats.at(-1)).toEqual({ phase: 'verifying', bytes: image.size });
+    expect(result).toEqual({ path: layout.base(image.id).file, format: 'raw', virtualSizeBytes: 1024 * 1024 });
+    expect((await readdir(layout.baseDir)).sort()).toEqual([layout.base(image.id).name, `${layout.base(image.id).name}.info`]);
+    // A warm hit trusts the link like any base.
+    const warm = await runActivity(activities.ensureImageCached, [lab.step(randomUUID(), 'ensureImageCached'), image]);
+    expect(warm.heartbeats).toEqual([]);
+  });
+
+  it('downloads instead of linking when the store file fails the checksum, and leaves the store file as it was', async () => {
+    const image = await imageOf(guestFiles.biosRaw, 'raw');
+    const storeFile = lab.path(`damaged-${image.id}`);
+    await copyFile(guestFiles.biosRaw, storeFile);
+    const handle = await open(storeFile, 'r+');
+    await handle.write(Buffer.from('damaged'), 0, 7, 4096);
+    await handle.close();
+    const damaged = await readFile(storeFile);
+    const { source, opened } = storeWithLocalFile(image.id, storeFile, guestFiles.biosRaw);
+    const { layout, activities } = lab.host({ source });
+    const { result } = await runActivity(activities.ensureImageCached, [lab.step(randomUUID(), 'ensureImageCached'), image]);
+    expect(opened).toEqual([{ imageId: image.id, offset: 0 }]);
+    expect((await stat(result.path)).ino).not.toBe((await stat(storeFile)).ino);
+    expect(await digestOf(result.path, 'sha512')).toBe(image.osHashValue);
+    expect((await readFile(storeFile)).equals(damaged)).toBe(true);
+    expect((await stat(storeFile)).nlink).toBe(1);
+    expect((await readdir(layout.baseDir)).sort()).toEqual([layout.base(image.id).name, `${layout.base(image.id).name}.info`]);
+  });
+
+  it('downloads instead of linking when the store file is on another filesystem', async () => {
+    const image = await imageOf(guestFiles.biosRaw, 'raw');
+    const otherFilesystem = await mkdtemp('/dev/shm/strata-store-');
+    try {
+      const storeFile = `${otherFilesystem}/image`;
+      await copyFile(guestFiles.biosRaw, storeFile);
+      const { source, opened } = storeWithLocalFile(image.id, storeFile, guestFiles.biosRaw);
+      const { activities } = lab.host({ source });
+      const { result } = await runActivity(activities.ensureImageCached, [lab.step(randomUUID(), 'ensureImageCached'), image]);
+      expect(opened).toHaveLength(1);
+      expect((await stat(storeFile)).nlink).toBe(1);
+      expect(await digestOf(result.path, 'sha512')).toBe(image.osHashValue);
+    } finally {
+      await rm(otherFilesystem, { recursive: true, force: true });
     }
   });
 

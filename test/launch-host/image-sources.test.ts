@@ -75,6 +75,10 @@ describe('image sources', () => {
     fallback?.stream.destroy();
     expect(fallback?.origin).toBe(`Glance API ${apiBase}/image/v2/images/${image.id}/file`);
     expect(await firstAvailable(store, glance).open(randomUUID(), 0)).toBeNull();
+    // Only the store names a file the cache may link; the API never does.
+    expect(await firstAvailable(store, glance).localFile?.(image.id)).toBe(local?.origin.replace(/^image store file /, ''));
+    expect(await firstAvailable(elsewhere, glance).localFile?.(image.id)).toBeNull();
+    expect(await firstAvailable(store, glance).localFile?.(randomUUID())).toBeNull();
   });
 
   it('wires a compute host from the configuration: launch activities that find the image in the store', async () => {
