@@ -10,7 +10,7 @@ import { ActivityCancellationType, ApplicationFailure, CancellationScope, Cancel
 import type { HostLaunchActivities, LaunchStep, OperatorRetry, Placement, SchedulingActivities } from '../activities/launch/contract.js';
 import { LaunchFailure } from '../activities/launch/contract.js';
 import type { InstanceRequest } from '../domain/compute/instance.js';
-import { bootsFromVolume } from '../domain/compute/instance.js';
+import { bootsFromVolume } from '../domain/compute/boot-source.js';
 import type { OperatorDecisions } from './operator-decision.js';
 import { FAILED_LAUNCHES_WAIT, operatorDecisions } from './operator-decision.js';
 import { searchAttributes } from './search-attributes.js';

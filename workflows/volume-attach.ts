@@ -6,7 +6,7 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { VolumeHostActivities } from '../activities/launch/volume-contract.js';
 import { VolumeHostFailure } from '../activities/launch/volume-contract.js';
-import { hostInitiatorName } from '../domain/volume/events.js';
+import { hostInitiatorName } from '../domain/volume/initiator.js';
 import { searchAttributes } from './search-attributes.js';
 import { computeTaskQueue } from './task-queues.js';
 import { releaseVolume } from './volume-detach.js';

@@ -5,7 +5,7 @@
 // in-use, as Nova leaves it. An instance being deleted releases its volumes without the
 // unplug: its QEMU is already gone.
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { hostInitiatorName } from '../domain/volume/events.js';
+import { hostInitiatorName } from '../domain/volume/initiator.js';
 import { searchAttributes } from './search-attributes.js';
 import type { VolumeAttachmentInput } from './volume-attach.js';
 import { attachmentStep, volumeStepsOnHost } from './volume-attach.js';

@@ -6,7 +6,7 @@
 import { uuid4 } from '@temporalio/workflow';
 import type { LaunchStep } from '../activities/launch/contract.js';
 import type { InstanceRequest } from '../domain/compute/instance.js';
-import { hostInitiatorName } from '../domain/volume/events.js';
+import { hostInitiatorName } from '../domain/volume/initiator.js';
 import type { VolumeAttachmentInput } from './volume-attach.js';
 import { volumeStepsOnHost } from './volume-attach.js';
 import { releaseVolume } from './volume-detach.js';

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordInstanceStep } from '../../application/instances/record-step.js';
-import { hostInitiatorName } from '../../domain/volume/events.js';
+import { hostInitiatorName } from '../../domain/volume/initiator.js';
 import type { EventStore } from '../../eventstore/port.js';
 import { attachDisk, hasDevice, unplugDisk } from '../../hypervisor/hotplug.js';
 import { writeSecretFile } from '../../hypervisor/secret-file.js';

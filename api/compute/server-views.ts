@@ -3,7 +3,8 @@
 // 2.16 (host_status), 2.19 (description), 2.26 (tags), 2.47 (the flavor embedded),
 // 2.63 (trusted certificates), 2.71 (server groups, on show), 2.73 (locked_reason).
 import { createHash } from 'node:crypto';
-import { bootsFromVolume, serverStatus } from '../../domain/compute/instance.js';
+import { bootsFromVolume } from '../../domain/compute/boot-source.js';
+import { serverStatus } from '../../domain/compute/instance.js';
 import type { InstanceRecord } from '../../projections/instance-queries.js';
 import { bookmarkLinks, resourceLinks } from './links.js';
 import type { Microversion } from './microversion.js';

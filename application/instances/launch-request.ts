@@ -3,7 +3,7 @@
 // minimums against the flavor; then the InstanceRequest the launch carries. Pure.
 import type { Flavor } from '../../domain/compute/flavor.js';
 import type { ImageSnapshot, InstanceRequest } from '../../domain/compute/instance.js';
-import { bootsFromVolume } from '../../domain/compute/instance.js';
+import { bootsFromVolume } from '../../domain/compute/boot-source.js';
 import { DomainError } from '../../domain/decider.js';
 import type { ImageRecordView } from '../../projections/image-queries.js';
 

@@ -129,10 +129,6 @@ export type InstanceCommand =
   | { kind: 'request'; request: InstanceRequest }
   | { kind: 'record'; event: Exclude<InstanceEvent, { type: 'InstanceRequested.v1' }> };
 
-/** Booted from a volume (Nova's "image": "" in the server body): its vda is the volume, not an image overlay. */
-export function bootsFromVolume(request: Pick<InstanceRequest, 'volumes'>): boolean {
-  return (request.volumes ?? []).some((volume) => volume.device === 'vda');
-}
 
 export function instanceStream(instanceId: string): string {
   return `instance-${instanceId}`;

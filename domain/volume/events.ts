@@ -73,7 +73,3 @@ export function volumeStream(volumeId: string): string {
   return `volume-${volumeId}`;
 }
 
-/** A compute host's iSCSI initiator name: what a volume's target ACL admits. */
-export function hostInitiatorName(host: string): string {
-  return `iqn.2026-11.io.strata:host-${host}`;
-}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostLayout } from '../../activities/launch/host-layout.js';
 import { loadExportCredentials, volumeFilePath } from '../../activities/storage/volume-files.js';
-import { hostInitiatorName } from '../../domain/volume/events.js';
+import { hostInitiatorName } from '../../domain/volume/initiator.js';
 import { writeSecretFile } from '../../hypervisor/secret-file.js';
 import { volumeIqn } from '../../activities/storage/volume-activities.js';
 import { adoptVm, stopVm, withQmp } from '../../hypervisor/vm-process.js';
