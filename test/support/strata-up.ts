@@ -45,7 +45,8 @@ export async function startStrata(extraEnv: Record<string, string> = {}): Promis
   });
   let output = '';
   child.all.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitUntil('strata up to report ready', () => Promise.resolve(output.includes('strata is up.') || child.exitCode !== null), {
+  // The ready message arrives in several writes: wait for its last line, after the OS_* exports.
+  await waitUntil('strata up to report ready', () => Promise.resolve(output.includes('Ctrl-C stops everything.') || child.exitCode !== null), {
     timeoutMs: 150_000,
     intervalMs: 250,
   });
