@@ -2,7 +2,7 @@
 // event's hash in the same stream, so changing, removing or reordering a stored event
 // breaks every later link. Pure: no I/O, usable by adapters, projections and audit tools.
 import { hash } from 'node:crypto';
-import type { RecordedEvent } from './port.js';
+import type { EventMetadata, RecordedEvent } from './port.js';
 
 /** `prevHash` of revision 0. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -48,6 +48,29 @@ function canonicalObject(value: object): string | undefined {
     if (member !== undefined) text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${member}`;
   }
   return `${text}}`;
+}
+
+/**
+ * canonicalJson(metadata) for metadata as eventMetadataSchema parses it, written field by
+ * field in sorted key order: metadata is most of an event's text, and this takes ~0.7 µs
+ * where the generic walk takes ~1.6 µs (a JSON.stringify replacer list took ~1.5 µs).
+ * The `rest` checks make the compiler reject this function once the metadata type gains
+ * a field it does not write.
+ */
+export function canonicalMetadata(metadata: EventMetadata): string {
+  const { activity, actor, causationId, correlationId, requestId, runId, timestamp, workflowId, ...rest } = metadata;
+  const noFieldLeftOut: Record<string, never> = rest;
+  void noFieldLeftOut;
+  const text = JSON.stringify;
+  return `{"activity":${text(activity)},"actor":${canonicalActor(actor)},"causationId":${text(causationId)},"correlationId":${text(correlationId)},"requestId":${text(requestId)},"runId":${text(runId)},"timestamp":${text(timestamp)},"workflowId":${text(workflowId)}}`;
+}
+
+function canonicalActor(actor: EventMetadata['actor']): string {
+  if (actor === null) return 'null';
+  const { projectId, roles, userId, ...rest } = actor;
+  const noFieldLeftOut: Record<string, never> = rest;
+  void noFieldLeftOut;
+  return `{"projectId":${JSON.stringify(projectId)},"roles":${JSON.stringify(roles)},"userId":${JSON.stringify(userId)}}`;
 }
 
 /** The parts of an event its hash covers. */

@@ -36,6 +36,10 @@ export class EventSchemaRegistry {
    */
   validateBatch(events: readonly NewEvent[]): NewEvent[] {
     const seenIds = new Set<string>();
+    // A command appends all its events with one envelope: the same metadata object is
+    // parsed once, and its events share the parsed copy (which lets the adapter
+    // canonicalise it once too).
+    let lastMetadata: { given: unknown; parsed: NewEvent['metadata'] } | undefined;
     return events.map((event) => {
       if (typeof event.id !== 'string' || !uuidShape.test(event.id)) {
         throw new InvalidEventError(String(event.type), `id ${JSON.stringify(event.id)} is not a UUID`);
@@ -43,7 +47,9 @@ export class EventSchemaRegistry {
       const id = event.id.toLowerCase();
       if (seenIds.has(id)) throw new InvalidEventError(event.type, `id ${id} appears twice in one append`);
       seenIds.add(id);
-      return { id, type: event.type, data: this.parseData(event), metadata: parseMetadata(event) };
+      const data = this.parseData(event);
+      if (lastMetadata?.given !== event.metadata) lastMetadata = { given: event.metadata, parsed: parseMetadata(event) };
+      return { id, type: event.type, data, metadata: lastMetadata.parsed };
     });
   }
 

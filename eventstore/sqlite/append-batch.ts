@@ -2,11 +2,12 @@
 // SAVEPOINT per append, so each append keeps its own expected-revision check and a
 // failing one rolls back alone.
 import { assertExpectedRevision, resolveRetry } from '../append-plan.js';
-import { canonicalEvent, canonicalJson, chainHash, GENESIS_HASH } from '../hash-chain.js';
+import { canonicalEvent, canonicalJson, canonicalMetadata, chainHash, GENESIS_HASH } from '../hash-chain.js';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../port.js';
 import type { EventDatabase } from './database.js';
 import { idKey } from './id-index.js';
-import type { EventQueries, InsertRow } from './queries.js';
+import type { InsertRow } from './insert-rows.js';
+import type { EventQueries } from './queries.js';
 import type { Outcome } from './group-commit.js';
 
 export interface AppendRequest {
@@ -70,21 +71,24 @@ function appendOne(queries: EventQueries, { stream, events, expected }: AppendRe
   const ids = events.map((event) => event.id);
   // Every id is looked up: a stored one is either this append's retry or a conflict,
   // wherever it is stored — in this stream or another.
-  const original = resolveRetry(stream, expected, ids, ids.map(queries.locationOfId));
+  const original = resolveRetry(stream, expected, ids, queries.locationsOfIds(ids));
   if (original) return original;
   const head = queries.streamHead(stream);
   assertExpectedRevision(stream, expected, head?.revision ?? 'no_stream');
   let prevHash = head?.hash ?? GENESIS_HASH;
   let revision = head?.revision ?? -1;
-  const positions = events.map((event) => {
+  // Events sharing one metadata object (one command's envelope) share its text.
+  let lastMetadata: { parsed: NewEvent['metadata']; text: string } | undefined;
+  const rows = events.map((event): InsertRow => {
     revision += 1;
     const data = canonicalJson(event.data);
-    const metadata = canonicalJson(event.metadata);
+    if (lastMetadata?.parsed !== event.metadata) lastMetadata = { parsed: event.metadata, text: canonicalMetadata(event.metadata) };
+    const metadata = lastMetadata.text;
     const hash = chainHash(prevHash, canonicalEvent({ id: event.id, stream, revision, type: event.type }, data, metadata));
-    const row: InsertRow = { id: event.id, idKey: idKey(event.id), stream, revision, type: event.type, data, metadata, hash, prevHash };
+    const row = { id: event.id, idKey: idKey(event.id), stream, revision, type: event.type, data, metadata, hash, prevHash };
     prevHash = hash;
-    return queries.insert(row);
+    return row;
   });
-  if (positions.length > 0) queries.appended(positions[0]!, positions.at(-1)!);
+  const positions = queries.insert(rows);
   return { nextRevision: revision, positions };
 }

@@ -28,30 +28,50 @@ export function prepareIdIndex(db: EventDatabase) {
      WHERE position IN (SELECT position FROM event_ids WHERE id_key = ? UNION ALL SELECT position FROM recent_event_ids WHERE id_key = ?)
        AND id = ?`,
   );
-  const addRecent = db.prepare<[number, number]>('INSERT INTO recent_event_ids (id_key, position) VALUES (?, ?)');
+  // Whether any of an append's keys is indexed at all, in one statement: looking each id
+  // up on its own cost ~3.6 µs per id at 200k events, this ~0.7 µs. Almost always none is
+  // (a retry or a shared 48-bit key is rare), and then no id needs a lookup of its own.
+  const countIndexedKeys = db
+    .prepare<[string], number>(
+      `SELECT count(*) FROM json_each(?) AS new_key
+       WHERE EXISTS (SELECT 1 FROM event_ids WHERE id_key = new_key.value)
+          OR EXISTS (SELECT 1 FROM recent_event_ids WHERE id_key = new_key.value)`,
+    )
+    .pluck();
+  // From the rows just inserted, in one statement rather than one per event; in key
+  // order, so the b-tree is walked forwards instead of entered afresh for every key.
+  const addRecent = db.prepare<[number, number]>(
+    'INSERT INTO recent_event_ids (id_key, position) SELECT id_key, position FROM events WHERE position BETWEEN ? AND ? ORDER BY id_key, position',
+  );
   const mergeSlice = db.prepare<[number, number]>(
     `INSERT INTO event_ids (id_key, position)
      SELECT id_key, position FROM recent_event_ids WHERE id_key >= ? AND id_key < ? ORDER BY id_key, position`,
   );
   const clearSlice = db.prepare<[number, number]>('DELETE FROM recent_event_ids WHERE id_key >= ? AND id_key < ?');
 
+  const mergeIfDue = (firstPosition: number, lastPosition: number): void => {
+    const firstBoundary = Math.floor((firstPosition - 1) / POSITIONS_PER_SLICE) + 1;
+    const lastBoundary = Math.min(Math.floor(lastPosition / POSITIONS_PER_SLICE), firstBoundary + MERGE_SLICES - 1);
+    for (let boundary = firstBoundary; boundary <= lastBoundary; boundary += 1) {
+      const from = (boundary % MERGE_SLICES) * KEYS_PER_SLICE;
+      mergeSlice.run(from, from + KEYS_PER_SLICE);
+      clearSlice.run(from, from + KEYS_PER_SLICE);
+    }
+  };
+
   return {
-    locationOfId: (id: string): StoredLocation | undefined => {
-      const key = idKey(id);
-      return locate.get(key, key, id);
+    /** Where each id is stored, if anywhere, in order. */
+    locationsOfIds: (ids: readonly string[]): (StoredLocation | undefined)[] => {
+      if (countIndexedKeys.get(JSON.stringify(ids.map(idKey))) === 0) return ids.map(() => undefined);
+      return ids.map((id) => {
+        const key = idKey(id);
+        return locate.get(key, key, id);
+      });
     },
-    add: (key: number, position: number): void => {
-      addRecent.run(key, position);
-    },
-    /** Call with the positions of one append, inside its transaction. */
-    mergeIfDue: (firstPosition: number, lastPosition: number): void => {
-      const firstBoundary = Math.floor((firstPosition - 1) / POSITIONS_PER_SLICE) + 1;
-      const lastBoundary = Math.min(Math.floor(lastPosition / POSITIONS_PER_SLICE), firstBoundary + MERGE_SLICES - 1);
-      for (let boundary = firstBoundary; boundary <= lastBoundary; boundary += 1) {
-        const from = (boundary % MERGE_SLICES) * KEYS_PER_SLICE;
-        mergeSlice.run(from, from + KEYS_PER_SLICE);
-        clearSlice.run(from, from + KEYS_PER_SLICE);
-      }
+    /** Call with the positions of one append, right after inserting its events, in its transaction. */
+    appended: (firstPosition: number, lastPosition: number): void => {
+      addRecent.run(firstPosition, lastPosition);
+      mergeIfDue(firstPosition, lastPosition);
     },
   };
 }

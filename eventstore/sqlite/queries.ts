@@ -3,8 +3,10 @@
 import type { EventDatabase } from './database.js';
 import type { RecordedEvent } from '../port.js';
 import { prepareIdIndex } from './id-index.js';
+import { prepareRowInserts } from './insert-rows.js';
+import type { InsertRow } from './insert-rows.js';
 
-interface EventRow {
+export interface EventRow {
   position: number;
   id: string;
   stream: string;
@@ -16,8 +18,6 @@ interface EventRow {
   prev_hash: string;
 }
 
-export type InsertRow = Omit<EventRow, 'position' | 'prev_hash'> & { idKey: number; prevHash: string };
-
 const COLUMNS = 'position, id, stream, revision, type, data, metadata, hash, prev_hash';
 /** SQLite's own cap; a caller without a maxCount means "all of them". */
 const NO_LIMIT = -1;
@@ -27,12 +27,7 @@ export function prepareQueries(db: EventDatabase) {
     'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
   );
   const ids = prepareIdIndex(db);
-  // Positional parameters: binding by name looks every name up on each run, a measurable
-  // share of an append's CPU time when a batch inserts thousands of rows.
-  const insert = db.prepare<[string, number, string, number, string, string, string, string, string]>(
-    `INSERT INTO events (id, id_key, stream, revision, type, data, metadata, hash, prev_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insertRows = prepareRowInserts(db);
   const streamForwards = db.prepare<[string, number, number], EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
   );
@@ -46,14 +41,13 @@ export function prepareQueries(db: EventDatabase) {
 
   return {
     streamHead: (stream: string) => streamHead.get(stream),
-    locationOfId: ids.locationOfId,
-    insert(row: InsertRow): number {
-      const position = Number(insert.run(row.id, row.idKey, row.stream, row.revision, row.type, row.data, row.metadata, row.hash, row.prevHash).lastInsertRowid);
-      ids.add(row.idKey, position);
-      return position;
+    locationsOfIds: ids.locationsOfIds,
+    /** Inserts an append's rows, in its transaction; returns their positions, in order. */
+    insert(rows: readonly InsertRow[]): number[] {
+      const positions = insertRows(rows);
+      if (positions.length > 0) ids.appended(positions[0]!, positions.at(-1)!);
+      return positions;
     },
-    /** After an append's inserts, in its transaction. */
-    appended: ids.mergeIfDue,
     readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {
       const rows =
         direction === 'forwards'

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalEvent, canonicalJson, eventHash, GENESIS_HASH, verifyChain } from '../../eventstore/hash-chain.js';
+import { canonicalEvent, canonicalJson, canonicalMetadata, eventHash, GENESIS_HASH, verifyChain } from '../../eventstore/hash-chain.js';
+import { eventMetadataSchema } from '../../eventstore/port.js';
 import type { RecordedEvent } from '../../eventstore/port.js';
 import { testMetadata } from './fixtures/events.js';
 
@@ -52,6 +53,31 @@ describe('canonicalJson', () => {
         const reversed = Object.fromEntries(Object.entries(record).reverse());
         expect(canonicalJson(reversed)).toBe(canonicalJson(record));
       }),
+    );
+  });
+});
+
+describe('canonicalMetadata', () => {
+  const text = fc.option(fc.string({ unit: 'binary' }), { nil: null });
+  const metadata = fc.record({
+    actor: fc.option(fc.record({ userId: fc.string({ unit: 'binary' }), projectId: text, roles: fc.array(fc.string({ unit: 'binary' })) }), { nil: null }),
+    requestId: text,
+    correlationId: text,
+    causationId: text,
+    workflowId: text,
+    runId: text,
+    activity: text,
+    timestamp: fc.string({ unit: 'binary' }),
+    stray: fc.option(fc.jsonValue(), { nil: undefined }),
+  });
+
+  it('equals canonicalJson of any metadata as the schema parses it', () => {
+    fc.assert(
+      fc.property(metadata, (raw) => {
+        const parsed = eventMetadataSchema.parse(raw);
+        expect(canonicalMetadata(parsed)).toBe(canonicalJson(parsed));
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -31,6 +31,24 @@ describe('EventSchemaRegistry', () => {
     );
   });
 
+  it('parses one envelope shared by a batch once, and each other envelope on its own', () => {
+    const shared = { ...testMetadata(), stray: 'dropped' } as ReturnType<typeof testMetadata>;
+    const own = testMetadata({ activity: 'own' });
+    const events = testEventSchemas().validateBatch([
+      { ...counted(1), metadata: shared },
+      { ...counted(2), metadata: shared },
+      { ...counted(3), metadata: own },
+      { ...counted(4), metadata: shared },
+    ]);
+    const [first, second, third, fourth] = events.map((event) => event.metadata);
+    expect(second).toBe(first);
+    expect(first).toEqual(testMetadata({ requestId: shared.requestId, timestamp: shared.timestamp }));
+    expect(third).toEqual(own);
+    expect(fourth).toEqual(first);
+    const badShared = { ...testMetadata(), timestamp: 7 } as unknown as ReturnType<typeof testMetadata>;
+    expect(() => testEventSchemas().validateBatch([{ ...counted(1), metadata: own }, { ...counted(2), metadata: badShared }])).toThrow(/metadata: timestamp/);
+  });
+
   it('treats ids differing only in case as the same id', () => {
     const event = counted(1);
     expect(() => testEventSchemas().validateBatch([event, { ...counted(2), id: event.id.toUpperCase() }])).toThrow(/twice/);

@@ -66,6 +66,19 @@ describe('sqlite event id index', () => {
     await store.close();
   });
 
+  it('stores an id sharing its 48-bit key with a stored one as new, and still knows both', async () => {
+    const store = open();
+    // Same first 48 bits (8+4 hex digits), different ids: the batched key check finds the
+    // key, so each id is looked up on its own and compared in full.
+    const [first, second] = ['0123abcd-4567-4000-8000-000000000001', '0123abcd-4567-4999-8000-000000000002'].map((id) => ({ ...counted(1), id }));
+    const stored = await store.append('keys', [counted(0), first!], { expected: 'no_stream' });
+    const shared = await store.append('keys', [second!], { expected: 1 });
+    expect(shared.positions).toEqual([stored.positions[1]! + 1]);
+    expect((await store.append('keys', [second!], { expected: 1 })).positions).toEqual(shared.positions);
+    await expect(store.append('other', [first!], { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
+    await store.close();
+  });
+
   it('migrates a version 1 log: same events, ids still found, one-level index gone', async () => {
     const store = open();
     const first = [counted(1), counted(2)];
