@@ -46,11 +46,19 @@ export async function startStrata(extraEnv: Record<string, string> = {}): Promis
   let output = '';
   child.all.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // The ready message arrives in several writes: wait for its last line, after the OS_* exports.
-  await waitUntil('strata up to report ready', () => Promise.resolve(output.includes('Ctrl-C stops everything.') || child.exitCode !== null), {
+  const ready = await waitUntil('strata up to report ready', () => Promise.resolve(output.includes('Ctrl-C stops everything.') || child.exitCode !== null), {
     timeoutMs: 150_000,
     intervalMs: 250,
-  });
-  if (!output.includes('strata is up.')) throw new Error(`strata up did not start:\n${output}`);
+  }).then(
+    () => output.includes('strata is up.'),
+    () => false,
+  );
+  if (!ready) {
+    // Nobody gets a handle to stop it: a start that did not finish must not leave its parts running.
+    if (child.exitCode === null) child.kill('SIGINT');
+    await child;
+    throw new Error(`strata up did not start:\n${output}`);
+  }
   const adminEnv = Object.fromEntries([...output.matchAll(/^export (OS_[A-Z_]+)=(\S+)$/gm)].map((match) => [match[1] as string, match[2] as string]));
   return {
     process: child,
