@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { eventMetadataSchema, InvalidEventError } from './port.js';
 import type { NewEvent } from './port.js';
+import { reuseForSameKey } from './reuse-for-same-key.js';
 
 /** `InstanceBooted.v1`: the version lives in the name, so old events keep their old schema. */
 const versionedTypeName = /^[A-Z][A-Za-z0-9]*\.v[1-9][0-9]*$/;
@@ -36,10 +37,8 @@ export class EventSchemaRegistry {
    */
   validateBatch(events: readonly NewEvent[]): NewEvent[] {
     const seenIds = new Set<string>();
-    // A command appends all its events with one envelope: the same metadata object is
-    // parsed once, and its events share the parsed copy (which lets the adapter
-    // canonicalise it once too).
-    let lastMetadata: { given: unknown; parsed: NewEvent['metadata'] } | undefined;
+    // Events sharing one envelope share its parsed copy (which lets the adapter canonicalise it once too).
+    const metadataOf = reuseForSameKey((event: NewEvent) => event.metadata, parseMetadata);
     return events.map((event) => {
       if (typeof event.id !== 'string' || !uuidShape.test(event.id)) {
         throw new InvalidEventError(String(event.type), `id ${JSON.stringify(event.id)} is not a UUID`);
@@ -47,9 +46,7 @@ export class EventSchemaRegistry {
       const id = event.id.toLowerCase();
       if (seenIds.has(id)) throw new InvalidEventError(event.type, `id ${id} appears twice in one append`);
       seenIds.add(id);
-      const data = this.parseData(event);
-      if (lastMetadata?.given !== event.metadata) lastMetadata = { given: event.metadata, parsed: parseMetadata(event) };
-      return { id, type: event.type, data, metadata: lastMetadata.parsed };
+      return { id, type: event.type, data: this.parseData(event), metadata: metadataOf(event) };
     });
   }
 

@@ -4,6 +4,7 @@
 import { assertExpectedRevision, resolveRetry } from '../append-plan.js';
 import { canonicalEvent, canonicalJson, canonicalMetadata, chainHash, GENESIS_HASH } from '../hash-chain.js';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../port.js';
+import { reuseForSameKey } from '../reuse-for-same-key.js';
 import type { EventDatabase } from './database.js';
 import { idKey } from './id-index.js';
 import type { InsertRow } from './insert-rows.js';
@@ -78,12 +79,11 @@ function appendOne(queries: EventQueries, { stream, events, expected }: AppendRe
   let prevHash = head?.hash ?? GENESIS_HASH;
   let revision = head?.revision ?? -1;
   // Events sharing one metadata object (one command's envelope) share its text.
-  let lastMetadata: { parsed: NewEvent['metadata']; text: string } | undefined;
+  const metadataText = reuseForSameKey((event: NewEvent) => event.metadata, (event) => canonicalMetadata(event.metadata));
   const rows = events.map((event): InsertRow => {
     revision += 1;
     const data = canonicalJson(event.data);
-    if (lastMetadata?.parsed !== event.metadata) lastMetadata = { parsed: event.metadata, text: canonicalMetadata(event.metadata) };
-    const metadata = lastMetadata.text;
+    const metadata = metadataText(event);
     const hash = chainHash(prevHash, canonicalEvent({ id: event.id, stream, revision, type: event.type }, data, metadata));
     const row = { id: event.id, idKey: idKey(event.id), stream, revision, type: event.type, data, metadata, hash, prevHash };
     prevHash = hash;
