@@ -40,19 +40,18 @@ export async function hashFile(path: string, algorithm: ExpectedDigest['algorith
   if (length === 0) return hash;
   const handle = await open(path, 'r');
   try {
-    const buffers = [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)] as const;
-    const readAt = (position: number, turn: number) =>
-      position < length ? handle.read(buffers[turn % 2]!, 0, Math.min(READ_BYTES, length - position), position) : Promise.resolve({ bytesRead: 0 });
+    const readInto = (buffer: Buffer, position: number) =>
+      position < length ? handle.read(buffer, 0, Math.min(READ_BYTES, length - position), position) : Promise.resolve({ bytesRead: 0 });
+    let [filling, spare] = [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)];
     let bytes = 0;
     let reported = 0;
-    let turn = 0;
-    for (let reading = readAt(0, turn); ; ) {
+    for (let reading = readInto(filling, 0); ; ) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
-      const chunk = buffers[turn % 2]!.subarray(0, bytesRead);
+      const chunk = filling.subarray(0, bytesRead);
       bytes += bytesRead;
-      turn += 1;
-      reading = readAt(bytes, turn);
+      [filling, spare] = [spare, filling];
+      reading = readInto(filling, bytes);
       hash.update(chunk);
       if (bytes - reported >= REPORT_EVERY_BYTES) {
         reported = bytes;

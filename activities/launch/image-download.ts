@@ -87,7 +87,12 @@ export async function downloadToPart(request: DownloadRequest): Promise<void> {
     }
     const resumedFrom = offset;
     // Heartbeats carry only bytes a flush made durable: a retry after a crash may trust them.
-    const writer = new FlushingFileWriter(part, { startAt: offset, flushAfterMs: checkpointIntervalMs, onDurable: (durable) => request.onProgress({ phase: 'downloading', bytes: durable, resumedFrom }) });
+    // The last report, after the final sync, is the file's whole length.
+    const onDurable = (durable: number) => {
+      position = durable;
+      request.onProgress({ phase: 'downloading', bytes: durable, resumedFrom });
+    };
+    const writer = new FlushingFileWriter(part, { startAt: offset, flushAfterMs: checkpointIntervalMs, onDurable });
     try {
       await pipeline(bytes.stream, hashing(hash, image.size > 0 ? image.size : Number.POSITIVE_INFINITY), writer);
     } catch (error) {
@@ -95,7 +100,6 @@ export async function downloadToPart(request: DownloadRequest): Promise<void> {
       await rm(part, { force: true });
       throw new ImageCorruptError(`Image ${image.id} data failed verification: its source sent more than its ${image.size} bytes.`);
     }
-    position = await sizeOf(part);
   }
   const actual = hash.digest('hex');
   if (actual !== digest.value || (image.size > 0 && position !== image.size)) {
