@@ -30,6 +30,7 @@ export function createBatchWriter(db: EventDatabase, queries: EventQueries) {
 
   function appendInSavepoint(request: AppendRequest): Outcome<AppendResult> {
     savepoint!.run();
+    const before = queries.seenThrough();
     try {
       const value = appendOne(queries, request);
       release!.run();
@@ -37,42 +38,46 @@ export function createBatchWriter(db: EventDatabase, queries: EventQueries) {
     } catch (error) {
       rollbackToSavepoint!.run();
       release!.run();
+      queries.rolledBack(before);
       return { ok: false, error };
     }
   }
 
-  /** A lone append needs no savepoint: its transaction is its own unit of rollback. */
-  function writeAlone(request: AppendRequest): Outcome<AppendResult>[] {
+  /** Runs `write` in one IMMEDIATE transaction, the recent ids brought up to date first. */
+  function inTransaction<T>(write: () => T): T {
     begin!.run();
+    let before: number | undefined;
     try {
-      const value = appendOne(queries, request);
+      before = queries.beginWrite();
+      const result = write();
       commit!.run();
-      return [{ ok: true, value }];
+      return result;
     } catch (error) {
       if (db.inTransaction) rollback!.run();
-      return [{ ok: false, error }];
+      if (before !== undefined) queries.rolledBack(before);
+      throw error;
     }
   }
 
   return function writeBatch(requests: AppendRequest[]): Outcome<AppendResult>[] {
-    if (requests.length === 1) return writeAlone(requests[0]!);
-    begin!.run();
-    try {
-      const outcomes = requests.map(appendInSavepoint);
-      commit!.run();
-      return outcomes;
-    } catch (error) {
-      if (db.inTransaction) rollback!.run();
-      throw error;
+    // A lone append needs no savepoint: its transaction is its own unit of rollback.
+    if (requests.length === 1) {
+      try {
+        return [{ ok: true, value: inTransaction(() => appendOne(queries, requests[0]!)) }];
+      } catch (error) {
+        return [{ ok: false, error }];
+      }
     }
+    return inTransaction(() => requests.map(appendInSavepoint));
   };
 }
 
 function appendOne(queries: EventQueries, { stream, events, expected }: AppendRequest): AppendResult {
   const ids = events.map((event) => event.id);
+  const keys = ids.map(idKey);
   // Every id is looked up: a stored one is either this append's retry or a conflict,
   // wherever it is stored — in this stream or another.
-  const original = resolveRetry(stream, expected, ids, queries.locationsOfIds(ids));
+  const original = resolveRetry(stream, expected, ids, queries.locationsOfIds(ids, keys));
   if (original) return original;
   const head = queries.streamHead(stream);
   assertExpectedRevision(stream, expected, head?.revision ?? 'no_stream');
@@ -80,12 +85,12 @@ function appendOne(queries: EventQueries, { stream, events, expected }: AppendRe
   let revision = head?.revision ?? -1;
   // Events sharing one metadata object (one command's envelope) share its text.
   const metadataText = reuseForSameKey((event: NewEvent) => event.metadata, (event) => canonicalMetadata(event.metadata));
-  const rows = events.map((event): InsertRow => {
+  const rows = events.map((event, index): InsertRow => {
     revision += 1;
     const data = canonicalJson(event.data);
     const metadata = metadataText(event);
     const hash = chainHash(prevHash, canonicalEvent({ id: event.id, stream, revision, type: event.type }, data, metadata));
-    const row = { id: event.id, idKey: idKey(event.id), stream, revision, type: event.type, data, metadata, hash, prevHash };
+    const row = { id: event.id, idKey: keys[index]!, stream, revision, type: event.type, data, metadata, hash, prevHash };
     prevHash = hash;
     return row;
   });

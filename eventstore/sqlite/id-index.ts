@@ -1,18 +1,27 @@
-// The index from event id to position, in two levels (why: see database.ts). New ids go
-// to `recent_event_ids` and move into `event_ids` one key range at a time: the key space
-// is cut into MERGE_SLICES ranges, and each append that crosses a multiple of
-// POSITIONS_PER_SLICE moves the recent keys of the next range, in key order, inside its
-// own transaction. So every process sharing the file sees one consistent index, a
-// rolled-back append merges nothing, each id waits at most MERGE_SLICES ×
-// POSITIONS_PER_SLICE positions in the recent level, and no single append pays for a
-// whole merge (one full merge at a million events took 0.1-0.6 s; a slice is 1/64 of it).
+// The index from event id to position, in two levels (why: see database.ts). The merged
+// level is the `event_ids` table. The recent level is not a table: every row of `events`
+// carries its id key, so each writing process keeps the newest keys in memory
+// (recent-ids.ts), caught up from the events table at the start of each write
+// transaction, while it holds the write lock. A single-event commit so dirties two
+// b-trees (the row and its (stream, revision) entry), not three.
+//
+// Keys move into `event_ids` one key range at a time, on a schedule fixed by positions
+// alone, so every process agrees on what is merged without storing it: the key space is
+// cut into MERGE_SLICES ranges, and the append that stores position b × POSITIONS_PER_SLICE
+// merges, in key order and inside its own transaction, the keys of range b mod
+// MERGE_SLICES from the MERGE_SLICES × POSITIONS_PER_SLICE positions up to that one. So a
+// key at a position at or before the last such boundary of its range is in `event_ids`,
+// a rolled-back append merges nothing, and no single append pays for a whole merge.
 import type { StoredLocation } from '../append-plan.js';
 import type { EventDatabase } from './database.js';
+import { RecentIds } from './recent-ids.js';
 
 const MERGE_SLICES = 64;
 const POSITIONS_PER_SLICE = 512;
 /** Keys are 48 bits; each slice is an equal share of that range. */
 const KEYS_PER_SLICE = 2 ** 48 / MERGE_SLICES;
+/** 2 parameters each, far below SQLite's limit of 32,766. */
+const MERGED_ROWS_PER_STATEMENT = 256;
 
 /** How many positions an id stays in the recent level at most. */
 export const ID_MERGE_INTERVAL = MERGE_SLICES * POSITIONS_PER_SLICE;
@@ -22,56 +31,105 @@ export function idKey(id: string): number {
   return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
 
-export function prepareIdIndex(db: EventDatabase) {
-  const locate = db.prepare<[number, number, string], StoredLocation>(
-    `SELECT stream, revision, position FROM events
-     WHERE position IN (SELECT position FROM event_ids WHERE id_key = ? UNION ALL SELECT position FROM recent_event_ids WHERE id_key = ?)
-       AND id = ?`,
-  );
-  // Whether any of an append's keys is indexed at all, in one statement: looking each id
-  // up on its own cost ~3.6 µs per id at 200k events, this ~0.7 µs. Almost always none is
-  // (a retry or a shared 48-bit key is rare), and then no id needs a lookup of its own.
-  const countIndexedKeys = db
-    .prepare<[string], number>(
-      `SELECT count(*) FROM json_each(?) AS new_key
-       WHERE EXISTS (SELECT 1 FROM event_ids WHERE id_key = new_key.value)
-          OR EXISTS (SELECT 1 FROM recent_event_ids WHERE id_key = new_key.value)`,
-    )
-    .pluck();
-  // From the rows just inserted, in one statement rather than one per event; in key
-  // order, so the b-tree is walked forwards instead of entered afresh for every key.
-  const addRecent = db.prepare<[number, number]>(
-    'INSERT INTO recent_event_ids (id_key, position) SELECT id_key, position FROM events WHERE position BETWEEN ? AND ? ORDER BY id_key, position',
-  );
-  const mergeSlice = db.prepare<[number, number]>(
-    `INSERT INTO event_ids (id_key, position)
-     SELECT id_key, position FROM recent_event_ids WHERE id_key >= ? AND id_key < ? ORDER BY id_key, position`,
-  );
-  const clearSlice = db.prepare<[number, number]>('DELETE FROM recent_event_ids WHERE id_key >= ? AND id_key < ?');
+/** Every key at or before this position is in `event_ids`, once the log reaches `head`. */
+export function mergedThrough(head: number): number {
+  return Math.max(0, (Math.floor(head / POSITIONS_PER_SLICE) - MERGE_SLICES + 1) * POSITIONS_PER_SLICE);
+}
 
-  const mergeIfDue = (firstPosition: number, lastPosition: number): void => {
-    const firstBoundary = Math.floor((firstPosition - 1) / POSITIONS_PER_SLICE) + 1;
-    const lastBoundary = Math.min(Math.floor(lastPosition / POSITIONS_PER_SLICE), firstBoundary + MERGE_SLICES - 1);
-    for (let boundary = firstBoundary; boundary <= lastBoundary; boundary += 1) {
-      const from = (boundary % MERGE_SLICES) * KEYS_PER_SLICE;
-      mergeSlice.run(from, from + KEYS_PER_SLICE);
-      clearSlice.run(from, from + KEYS_PER_SLICE);
+const sliceOf = (key: number) => Math.floor(key / KEYS_PER_SLICE);
+const boundaryAtOrBefore = (position: number) => Math.floor(position / POSITIONS_PER_SLICE);
+
+export function prepareIdIndex(db: EventDatabase) {
+  const headPosition = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
+  const rowsAfter = db.prepare<[number], [number, number]>('SELECT id_key, position FROM events WHERE position > ? ORDER BY position').raw();
+  const atPosition = db.prepare<[number, string], StoredLocation>('SELECT stream, revision, position FROM events WHERE position = ? AND id = ?');
+  const locateMerged = db.prepare<[number, string], StoredLocation>(
+    'SELECT stream, revision, position FROM events WHERE position IN (SELECT position FROM event_ids WHERE id_key = ?) AND id = ?',
+  );
+  const isMerged = db.prepare<[number], number>('SELECT EXISTS (SELECT 1 FROM event_ids WHERE id_key = ?)').pluck();
+  // Whether any of an append's keys is merged, in one statement: looking each key up on
+  // its own cost ~3.6 µs per id at 200k events, this ~0.7 µs.
+  const countMerged = db
+    .prepare<[string], number>('SELECT count(*) FROM json_each(?) AS new_key WHERE EXISTS (SELECT 1 FROM event_ids WHERE id_key = new_key.value)')
+    .pluck();
+  const mergeStatements = new Map<number, ReturnType<EventDatabase['prepare']>>();
+  const mergeStatement = (rowCount: number) => {
+    let statement = mergeStatements.get(rowCount);
+    if (!statement) {
+      // OR IGNORE: a file migrated from an older layout has merged keys ahead of the schedule.
+      statement = db.prepare(`INSERT OR IGNORE INTO event_ids (id_key, position) VALUES ${Array.from({ length: rowCount }, () => '(?, ?)').join(', ')}`);
+      mergeStatements.set(rowCount, statement);
+    }
+    return statement;
+  };
+
+  /** Loaded at this process's first write. */
+  let recent: RecentIds | undefined;
+  /** The last boundary whose merged keys `recent` has forgotten. */
+  let forgottenThrough = 0;
+
+  /** Forgets the keys merged at boundaries up to the log's head: committed, so merged for good. */
+  const forgetMerged = (): void => {
+    const head = boundaryAtOrBefore(recent!.lastPosition);
+    for (let boundary = Math.max(forgottenThrough, head - MERGE_SLICES) + 1; boundary <= head; boundary += 1) {
+      recent!.dropThrough(boundary % MERGE_SLICES, boundary * POSITIONS_PER_SLICE);
+    }
+    forgottenThrough = Math.max(forgottenThrough, head);
+  };
+
+  const mergeSlice = (boundary: number): void => {
+    const through = boundary * POSITIONS_PER_SLICE;
+    const values = recent!.sliceBetween(boundary % MERGE_SLICES, through - ID_MERGE_INTERVAL, through);
+    for (let start = 0; start < values.length; start += 2 * MERGED_ROWS_PER_STATEMENT) {
+      const chunk = values.slice(start, start + 2 * MERGED_ROWS_PER_STATEMENT);
+      mergeStatement(chunk.length / 2).run(chunk);
     }
   };
 
+  const locate = (recentPositions: readonly number[], key: number, id: string): StoredLocation | undefined => {
+    for (const position of recentPositions) {
+      const location = atPosition.get(position, id);
+      if (location) return location;
+    }
+    return locateMerged.get(key, id);
+  };
+
+  const anyMerged = (keys: readonly number[]): boolean =>
+    keys.length === 1 ? isMerged.get(keys[0]!) === 1 : (countMerged.get(JSON.stringify(keys)) ?? 0) > 0;
+
   return {
-    /** Where each id is stored, if anywhere, in order. */
-    locationsOfIds: (ids: readonly string[]): (StoredLocation | undefined)[] => {
-      if (countIndexedKeys.get(JSON.stringify(ids.map(idKey))) === 0) return ids.map(() => undefined);
-      return ids.map((id) => {
-        const key = idKey(id);
-        return locate.get(key, key, id);
-      });
+    /**
+     * Call first in every write transaction, once it holds the write lock: brings the
+     * recent level up to the log, other processes' appends included. Returns the point a
+     * rollback goes back to (see rolledBack).
+     */
+    beginWrite: (): number => {
+      recent ??= new RecentIds(MERGE_SLICES, sliceOf, mergedThrough(headPosition.get() ?? 0));
+      for (const [key, position] of rowsAfter.all(recent.lastPosition)) recent.add(key, position);
+      forgetMerged();
+      return recent.lastPosition;
     },
-    /** Call with the positions of one append, right after inserting its events, in its transaction. */
-    appended: (firstPosition: number, lastPosition: number): void => {
-      addRecent.run(firstPosition, lastPosition);
-      mergeIfDue(firstPosition, lastPosition);
+    /** The newest position the recent level holds: where a savepoint's rollback goes back to. */
+    seenThrough: (): number => recent!.lastPosition,
+    /** The rows after `position` were rolled back: forget their keys. */
+    rolledBack: (position: number): void => {
+      recent?.truncateAfter(position);
+    },
+    /** Where each id is stored, if anywhere, in order; `keys` are the ids' keys. Inside a write transaction. */
+    locationsOfIds: (ids: readonly string[], keys: readonly number[]): (StoredLocation | undefined)[] => {
+      // Almost always no key is known at all (a retry or a shared 48-bit key is rare), and
+      // then no id needs a lookup of its own.
+      const recentPositions = keys.map((key) => recent!.positionsOf(key));
+      if (recentPositions.every((positions) => positions.length === 0) && !anyMerged(keys)) return ids.map(() => undefined);
+      return ids.map((id, index) => locate(recentPositions[index]!, keys[index]!, id));
+    },
+    /** Call with the keys of one append's rows, right after inserting them at `firstPosition` onwards, in its transaction. */
+    appended: (keys: readonly number[], firstPosition: number): void => {
+      keys.forEach((key, index) => recent!.add(key, firstPosition + index));
+      const lastPosition = firstPosition + keys.length - 1;
+      for (let boundary = Math.ceil(firstPosition / POSITIONS_PER_SLICE); boundary * POSITIONS_PER_SLICE <= lastPosition; boundary += 1) {
+        mergeSlice(boundary);
+      }
     },
   };
 }

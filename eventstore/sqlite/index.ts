@@ -32,12 +32,19 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
   const subscriptions = new Set<Subscription>();
   let externalWatch: ExternalAppendWatch | undefined;
   let closed = false;
-  /** better-sqlite3 is synchronous; the port is not. Errors become rejections, as callers expect. */
-  const whenOpen = <T>(work: () => T | PromiseLike<T>): Promise<T> =>
-    new Promise<T>((resolve) => {
+  /**
+   * better-sqlite3 is synchronous; the port is not. Errors become rejections, as callers
+   * expect. A promise the work returns is handed back as it is: wrapping it in another
+   * would cost every append two more turns of the microtask queue.
+   */
+  const whenOpen = <T>(work: () => T | Promise<T>): Promise<T> => {
+    try {
       if (closed) throw new Error(`event store ${db.name} is closed`);
-      resolve(work());
-    });
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
   const readAll: EventStore['readAll'] = (options = {}) => whenOpen(() => queries.readAll(options.after, options.maxCount));
 
   return {

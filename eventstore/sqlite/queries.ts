@@ -41,11 +41,14 @@ export function prepareQueries(db: EventDatabase) {
 
   return {
     streamHead: (stream: string) => streamHead.get(stream),
+    beginWrite: ids.beginWrite,
+    seenThrough: ids.seenThrough,
+    rolledBack: ids.rolledBack,
     locationsOfIds: ids.locationsOfIds,
     /** Inserts an append's rows, in its transaction; returns their positions, in order. */
     insert(rows: readonly InsertRow[]): number[] {
       const positions = insertRows(rows);
-      if (positions.length > 0) ids.appended(positions[0]!, positions.at(-1)!);
+      if (positions.length > 0) ids.appended(rows.map((row) => row.idKey), positions[0]!);
       return positions;
     },
     readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {

@@ -1,14 +1,16 @@
 // The SQLite adapter's two-level id index: ids stay findable (idempotent retries, conflicts
-// across streams) after their keys move from the recent level to the merged one, and a
-// log written by schema version 1 (one index on events.id_key) is migrated on open.
+// across streams) while their keys are recent (in each writer's memory) and after they
+// move to the merged table, from a new connection as well as the one that wrote them, and
+// a log written by schema version 1 (one index on events.id_key) or 2 (a table of recent
+// keys) is migrated on open.
 import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../eventstore/port.js';
-import { EventIdConflictError } from '../../eventstore/port.js';
-import { ID_MERGE_INTERVAL } from '../../eventstore/sqlite/id-index.js';
+import type { EventStore, NewEvent } from '../../eventstore/port.js';
+import { EventIdConflictError, WrongExpectedRevisionError } from '../../eventstore/port.js';
+import { ID_MERGE_INTERVAL, mergedThrough } from '../../eventstore/sqlite/id-index.js';
 import { openSqliteEventStore } from '../../eventstore/sqlite/index.js';
 import { counted, testEventSchemas } from './fixtures/events.js';
 
@@ -38,7 +40,7 @@ function inspect<T>(query: (db: Database.Database) => T): T {
 const rowCount = (table: string) => inspect((db) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
 
 describe('sqlite event id index', () => {
-  it('finds ids on both levels after appends cross a merge', async () => {
+  it('finds ids while recent and once merged, from the writing connection and a new one', async () => {
     const store = open();
     const batches: { events: NewEvent[]; expected: number | 'no_stream'; positions: number[] }[] = [];
     let expected: number | 'no_stream' = 'no_stream';
@@ -49,20 +51,58 @@ describe('sqlite event id index', () => {
       expected = nextRevision;
     }
     const head = batches.length * BATCH;
-    const [merged, recent] = [rowCount('event_ids'), rowCount('recent_event_ids')];
+    const merged = rowCount('event_ids');
     expect(merged).toBeGreaterThan(0);
-    expect(recent).toBeGreaterThan(0);
-    expect(merged + recent).toBe(head);
-    // No id waits in the recent level for longer than one merge cycle.
-    const overdue = inspect((db) => db.prepare('SELECT count(*) AS n FROM recent_event_ids WHERE position <= ?').get(head - ID_MERGE_INTERVAL)) as { n: number };
-    expect(overdue.n).toBe(0);
+    expect(merged).toBeLessThan(head);
+    // Every key the schedule calls merged is in the table; none is there twice.
+    const missing = inspect((db) =>
+      db.prepare('SELECT count(*) AS n FROM events WHERE position <= ? AND NOT EXISTS (SELECT 1 FROM event_ids WHERE event_ids.position = events.position)').get(mergedThrough(head)),
+    ) as { n: number };
+    expect(mergedThrough(head)).toBeGreaterThan(0);
+    expect(missing.n).toBe(0);
+    expect(inspect((db) => db.prepare('SELECT count(DISTINCT position) AS n FROM event_ids').get())).toEqual({ n: merged });
 
-    for (const batch of [batches[0]!, batches.at(-1)!]) {
-      const retry = await store.append('ids', batch.events, { expected: batch.expected });
-      expect(retry.positions).toEqual(batch.positions);
-      await expect(store.append('elsewhere', [batch.events[BATCH / 2]!], { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
-    }
-    expect(await store.headPosition()).toBe(head);
+    const [oldest, newest] = [batches[0]!, batches.at(-1)!];
+    expect(oldest.positions.at(-1)!).toBeLessThanOrEqual(mergedThrough(head));
+    expect(newest.positions[0]!).toBeGreaterThan(mergedThrough(head));
+    const retriesFind = async (target: EventStore) => {
+      for (const batch of [oldest, newest]) {
+        expect((await target.append('ids', batch.events, { expected: batch.expected })).positions).toEqual(batch.positions);
+        await expect(target.append('elsewhere', [batch.events[BATCH / 2]!], { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
+      }
+    };
+    await retriesFind(store);
+    const fresh = open();
+    await retriesFind(fresh);
+    expect(await fresh.headPosition()).toBe(head);
+    await Promise.all([store.close(), fresh.close()]);
+  });
+
+  it("sees another connection's appends at its next write", async () => {
+    const [first, second] = [open(), open()];
+    await first.append('mine', [counted(0)], { expected: 'no_stream' }); // loads first's recent keys
+    const theirs = [counted(1), counted(2)];
+    const { positions } = await second.append('theirs', theirs, { expected: 'no_stream' });
+    expect((await first.append('theirs', theirs, { expected: 'no_stream' })).positions).toEqual(positions);
+    await expect(first.append('mine', [theirs[1]!], { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('knows ids written earlier in the same transaction; a failed append stores no id', async () => {
+    const store = open();
+    const [kept, rolledBack] = [[counted(0), counted(1)], [counted(2)]];
+    // Issued in one turn of the event loop, so group commit writes them in one transaction.
+    const [stored, retried, failed, reused] = await Promise.allSettled([
+      store.append('batch', kept, { expected: 'no_stream' }),
+      store.append('batch', kept, { expected: 'no_stream' }),
+      store.append('batch', rolledBack, { expected: 7 }),
+      store.append('other', [counted(3)], { expected: 'no_stream' }),
+    ]);
+    expect(stored.status === 'fulfilled' && retried.status === 'fulfilled' && retried.value).toEqual(stored.status === 'fulfilled' && stored.value);
+    expect(failed.status === 'rejected' && failed.reason).toBeInstanceOf(WrongExpectedRevisionError);
+    // The failed append's position went to the next one; its id was never stored.
+    expect(reused.status === 'fulfilled' && reused.value.positions).toEqual([3]);
+    expect((await store.append('batch', rolledBack, { expected: 1 })).positions).toEqual([4]);
     await store.close();
   });
 
@@ -79,26 +119,36 @@ describe('sqlite event id index', () => {
     await store.close();
   });
 
-  it('migrates a version 1 log: same events, ids still found, one-level index gone', async () => {
+  it.each([
+    ['1', 'DROP TABLE event_ids; CREATE INDEX events_by_id_key ON events (id_key);'],
+    // Version 2 merged part of the keys; the others waited in their own table.
+    [
+      '2',
+      `CREATE TABLE recent_event_ids (id_key INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (id_key, position)) STRICT, WITHOUT ROWID;
+       DELETE FROM event_ids; INSERT INTO event_ids SELECT id_key, position FROM events WHERE position = 1;
+       INSERT INTO recent_event_ids SELECT id_key, position FROM events WHERE position > 1;`,
+    ],
+  ])('migrates a version %s log: same events, ids still found, the old layout gone', async (version, oldLayout) => {
     const store = open();
     const first = [counted(1), counted(2)];
     const { positions } = await store.append('old', first, { expected: 'no_stream' });
+    await store.append('old', [counted(3)], { expected: 1 });
     await store.close();
-    // Rewrite the file into version 1's layout: the events table is the same in both.
+    // Rewrite the file into the old layout: the events table is the same in all versions.
     const db = new Database(path);
-    db.exec(`DROP TABLE event_ids; DROP TABLE recent_event_ids;
-             CREATE INDEX events_by_id_key ON events (id_key); PRAGMA user_version = 1;`);
+    db.exec(`${oldLayout} PRAGMA user_version = ${version};`);
     db.close();
 
     const migrated = open();
     expect((await migrated.append('old', first, { expected: 'no_stream' })).positions).toEqual(positions);
     await expect(migrated.append('new', [first[1]!], { expected: 'no_stream' })).rejects.toBeInstanceOf(EventIdConflictError);
-    await migrated.append('old', [counted(3)], { expected: 1 });
-    expect((await migrated.readStream('old')).map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await migrated.append('old', [counted(4)], { expected: 2 });
+    expect((await migrated.readStream('old')).map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
     await migrated.close();
 
-    expect(inspect((file) => file.pragma('user_version', { simple: true }))).toBe(2);
-    expect(inspect((file) => file.prepare("SELECT name FROM sqlite_schema WHERE name = 'events_by_id_key'").get())).toBeUndefined();
-    expect(rowCount('event_ids') + rowCount('recent_event_ids')).toBe(3);
+    expect(inspect((file) => file.pragma('user_version', { simple: true }))).toBe(3);
+    expect(inspect((file) => file.prepare("SELECT name FROM sqlite_schema WHERE name IN ('events_by_id_key', 'recent_event_ids')").get())).toBeUndefined();
+    // Every key the old layout held is merged at once, ahead of the schedule.
+    expect(rowCount('event_ids')).toBe(3);
   });
 });
