@@ -51,26 +51,26 @@ function canonicalObject(value: object): string | undefined {
 }
 
 /**
- * canonicalJson(metadata) for metadata as eventMetadataSchema parses it, written field by
- * field in sorted key order: metadata is most of an event's text, and this takes ~0.7 µs
- * where the generic walk takes ~1.6 µs (a JSON.stringify replacer list took ~1.5 µs).
- * The `rest` checks make the compiler reject this function once the metadata type gains
- * a field it does not write.
+ * canonicalJson(metadata) for metadata as eventMetadataSchema parses it: one
+ * JSON.stringify over a copy whose keys are in sorted order. Metadata is most of an
+ * event's text; this takes ~0.5 µs where the generic walk takes ~1.6, and it returns one
+ * flat string, which SQLite and the hash read without first joining a rope of pieces.
+ * The `Required` annotations make the compiler reject it once the metadata type gains a
+ * field it does not copy.
  */
 export function canonicalMetadata(metadata: EventMetadata): string {
-  const { activity, actor, causationId, correlationId, requestId, runId, timestamp, workflowId, ...rest } = metadata;
-  const noFieldLeftOut: Record<string, never> = rest;
-  void noFieldLeftOut;
-  const text = JSON.stringify;
-  return `{"activity":${text(activity)},"actor":${canonicalActor(actor)},"causationId":${text(causationId)},"correlationId":${text(correlationId)},"requestId":${text(requestId)},"runId":${text(runId)},"timestamp":${text(timestamp)},"workflowId":${text(workflowId)}}`;
-}
-
-function canonicalActor(actor: EventMetadata['actor']): string {
-  if (actor === null) return 'null';
-  const { projectId, roles, userId, ...rest } = actor;
-  const noFieldLeftOut: Record<string, never> = rest;
-  void noFieldLeftOut;
-  return `{"projectId":${JSON.stringify(projectId)},"roles":${JSON.stringify(roles)},"userId":${JSON.stringify(userId)}}`;
+  const { actor } = metadata;
+  const sorted: Required<EventMetadata> = {
+    activity: metadata.activity,
+    actor: actor === null ? null : ({ projectId: actor.projectId, roles: actor.roles, userId: actor.userId } satisfies Required<typeof actor>),
+    causationId: metadata.causationId,
+    correlationId: metadata.correlationId,
+    requestId: metadata.requestId,
+    runId: metadata.runId,
+    timestamp: metadata.timestamp,
+    workflowId: metadata.workflowId,
+  };
+  return JSON.stringify(sorted);
 }
 
 /** The parts of an event its hash covers. */

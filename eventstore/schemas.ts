@@ -1,6 +1,7 @@
 // Which event types exist and what their data must look like. Every adapter checks a
 // whole batch here before it writes anything, so a bad event never reaches the log.
 import type { z } from 'zod';
+import { quickMetadata } from './metadata-check.js';
 import { eventMetadataSchema, InvalidEventError } from './port.js';
 import type { NewEvent } from './port.js';
 import { reuseForSameKey } from './reuse-for-same-key.js';
@@ -60,6 +61,8 @@ export class EventSchemaRegistry {
 }
 
 function parseMetadata(event: NewEvent): NewEvent['metadata'] {
+  const quick = quickMetadata(event.metadata);
+  if (quick) return quick;
   const parsed = eventMetadataSchema.safeParse(event.metadata);
   if (!parsed.success) throw new InvalidEventError(event.type, `metadata: ${describeIssues(parsed.error)}`);
   return parsed.data;
