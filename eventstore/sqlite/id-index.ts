@@ -14,6 +14,7 @@
 // a rolled-back append merges nothing, and no single append pays for a whole merge.
 import type { StoredLocation } from '../append-plan.js';
 import type { EventDatabase } from './database.js';
+import { multiRowInserts } from './insert-rows.js';
 import { RecentIds } from './recent-ids.js';
 
 const MERGE_SLICES = 64;
@@ -39,8 +40,8 @@ export function mergedThrough(head: number): number {
 const sliceOf = (key: number) => Math.floor(key / KEYS_PER_SLICE);
 const boundaryAtOrBefore = (position: number) => Math.floor(position / POSITIONS_PER_SLICE);
 
-export function prepareIdIndex(db: EventDatabase) {
-  const headPosition = db.prepare<[], number | null>('SELECT max(position) FROM events').pluck();
+/** `headPosition`: the log's last position, 0 when empty. */
+export function prepareIdIndex(db: EventDatabase, headPosition: () => number) {
   const rowsAfter = db.prepare<[number], [number, number]>('SELECT id_key, position FROM events WHERE position > ? ORDER BY position').raw();
   const atPosition = db.prepare<[number, string], StoredLocation>('SELECT stream, revision, position FROM events WHERE position = ? AND id = ?');
   const locateMerged = db.prepare<[number, string], StoredLocation>(
@@ -53,16 +54,8 @@ export function prepareIdIndex(db: EventDatabase) {
   const countMerged = db
     .prepare<[string], number>('SELECT count(*) FROM json_each(?) AS new_key JOIN event_ids ON event_ids.id_key = new_key.value')
     .pluck();
-  const mergeStatements = new Map<number, ReturnType<EventDatabase['prepare']>>();
-  const mergeStatement = (rowCount: number) => {
-    let statement = mergeStatements.get(rowCount);
-    if (!statement) {
-      // OR IGNORE: a file migrated from an older layout has merged keys ahead of the schedule.
-      statement = db.prepare(`INSERT OR IGNORE INTO event_ids (id_key, position) VALUES ${Array.from({ length: rowCount }, () => '(?, ?)').join(', ')}`);
-      mergeStatements.set(rowCount, statement);
-    }
-    return statement;
-  };
+  // OR IGNORE: a file migrated from an older layout has merged keys ahead of the schedule.
+  const mergeStatement = multiRowInserts(db, 'INSERT OR IGNORE INTO event_ids (id_key, position)', '(?, ?)');
 
   /** Loaded at this process's first write. */
   let recent: RecentIds | undefined;
@@ -105,7 +98,7 @@ export function prepareIdIndex(db: EventDatabase) {
      * rollback goes back to (see rolledBack).
      */
     beginWrite: (): number => {
-      recent ??= new RecentIds(MERGE_SLICES, sliceOf, mergedThrough(headPosition.get() ?? 0));
+      recent ??= new RecentIds(MERGE_SLICES, sliceOf, mergedThrough(headPosition()));
       for (const [key, position] of rowsAfter.all(recent.lastPosition)) recent.add(key, position);
       forgetMerged();
       return recent.lastPosition;

@@ -12,17 +12,24 @@ const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 /** Rows per statement: 9 parameters each, far below SQLite's limit of 32,766. */
 export const ROWS_PER_STATEMENT = 64;
 
-export function prepareRowInserts(db: EventDatabase) {
-  /** One statement per row count, prepared the first time a chunk of that size appears. */
+/**
+ * `insert` followed by `rowCount` copies of `row`: one statement per row count, prepared
+ * the first time a chunk of that size appears.
+ */
+export function multiRowInserts(db: EventDatabase, insert: string, row: string) {
   const statements = new Map<number, ReturnType<EventDatabase['prepare']>>();
-  const statementFor = (rowCount: number) => {
+  return (rowCount: number) => {
     let statement = statements.get(rowCount);
     if (!statement) {
-      statement = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES ${Array.from({ length: rowCount }, () => PLACEHOLDERS).join(', ')}`);
+      statement = db.prepare(`${insert} VALUES ${Array.from({ length: rowCount }, () => row).join(', ')}`);
       statements.set(rowCount, statement);
     }
     return statement;
   };
+}
+
+export function prepareRowInserts(db: EventDatabase) {
+  const statementFor = multiRowInserts(db, `INSERT INTO events (${COLUMNS})`, PLACEHOLDERS);
 
   return function insertRows(rows: readonly InsertRow[]): number[] {
     const positions: number[] = [];

@@ -26,7 +26,6 @@ export function prepareQueries(db: EventDatabase) {
   const streamHead = db.prepare<[string], { revision: number; hash: string }>(
     'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
   );
-  const ids = prepareIdIndex(db);
   const insertRows = prepareRowInserts(db);
   const streamForwards = db.prepare<[string, number, number], EventRow>(
     `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
@@ -38,6 +37,8 @@ export function prepareQueries(db: EventDatabase) {
     `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
   );
   const head = db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events');
+  const headPosition = () => head.get()?.position ?? 0;
+  const ids = prepareIdIndex(db, headPosition);
 
   return {
     streamHead: (stream: string) => streamHead.get(stream),
@@ -59,7 +60,7 @@ export function prepareQueries(db: EventDatabase) {
       return rows.map(toRecordedEvent);
     },
     readAll: (after = 0, maxCount = NO_LIMIT) => allAfter.all(after, maxCount).map(toRecordedEvent),
-    headPosition: () => head.get()?.position ?? 0,
+    headPosition,
   };
 }
 
