@@ -2,8 +2,8 @@
 // level is the `event_ids` table. The recent level is not a table: every row of `events`
 // carries its id key, so each writing process keeps the newest keys in memory
 // (recent-ids.ts), caught up from the events table at the start of each write
-// transaction, while it holds the write lock. A single-event commit so dirties two
-// b-trees (the row and its (stream, revision) entry), not three.
+// transaction, while it holds the write lock. A single-event commit so writes no page of
+// the id index, only when its position is due to merge.
 //
 // Keys move into `event_ids` one key range at a time, on a schedule fixed by positions
 // alone, so every process agrees on what is merged without storing it: the key space is
@@ -42,7 +42,6 @@ const boundaryAtOrBefore = (position: number) => Math.floor(position / POSITIONS
 
 /** `headPosition`: the log's last position, 0 when empty. */
 export function prepareIdIndex(db: EventDatabase, headPosition: () => number) {
-  const rowsAfter = db.prepare<[number], [number, number]>('SELECT id_key, position FROM events WHERE position > ? ORDER BY position').raw();
   const atPosition = db.prepare<[number, string], StoredLocation>('SELECT stream, revision, position FROM events WHERE position = ? AND id = ?');
   const locateMerged = db.prepare<[number, string], StoredLocation>(
     'SELECT stream, revision, position FROM events WHERE position IN (SELECT position FROM event_ids WHERE id_key = ?) AND id = ?',
@@ -93,18 +92,15 @@ export function prepareIdIndex(db: EventDatabase, headPosition: () => number) {
 
   return {
     /**
-     * Call first in every write transaction, once it holds the write lock: brings the
-     * recent level up to the log, other processes' appends included. Returns the point a
-     * rollback goes back to (see rolledBack).
+     * The newest position the recent level holds, loading it at the first call. At the
+     * start of every write transaction, once it holds the write lock, the caller passes
+     * every row after it to `add` (other processes' appends included), then calls
+     * `caughtUp`. It is also where a savepoint's rollback goes back to (see rolledBack).
      */
-    beginWrite: (): number => {
-      recent ??= new RecentIds(MERGE_SLICES, sliceOf, mergedThrough(headPosition()));
-      for (const [key, position] of rowsAfter.all(recent.lastPosition)) recent.add(key, position);
-      forgetMerged();
-      return recent.lastPosition;
-    },
-    /** The newest position the recent level holds: where a savepoint's rollback goes back to. */
-    seenThrough: (): number => recent!.lastPosition,
+    seenThrough: (): number => (recent ??= new RecentIds(MERGE_SLICES, sliceOf, mergedThrough(headPosition()))).lastPosition,
+    /** One stored row, in log order. */
+    add: (key: number, position: number): void => recent!.add(key, position),
+    caughtUp: forgetMerged,
     /** The rows after `position` were rolled back: forget their keys. */
     rolledBack: (position: number): void => {
       recent?.truncateAfter(position);

@@ -4,6 +4,8 @@ import type { EventDatabase } from './database.js';
 import type { RecordedEvent } from '../port.js';
 import { prepareIdIndex } from './id-index.js';
 import { prepareRowInserts } from './insert-rows.js';
+import { StreamHeads } from './stream-heads.js';
+import { prepareStreamIndex } from './stream-index.js';
 import type { InsertRow } from './insert-rows.js';
 
 export interface EventRow {
@@ -18,46 +20,63 @@ export interface EventRow {
   prev_hash: string;
 }
 
-const COLUMNS = 'position, id, stream, revision, type, data, metadata, hash, prev_hash';
+const COLUMNS = ['position', 'id', 'stream', 'revision', 'type', 'data', 'metadata', 'hash', 'prev_hash'];
 /** SQLite's own cap; a caller without a maxCount means "all of them". */
 const NO_LIMIT = -1;
 
 export function prepareQueries(db: EventDatabase) {
-  const streamHead = db.prepare<[string], { revision: number; hash: string }>(
-    'SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
-  );
+  const streams = prepareStreamIndex(db, COLUMNS);
   const insertRows = prepareRowInserts(db);
-  const streamForwards = db.prepare<[string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
-  );
-  const streamBackwards = db.prepare<[string, number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-  );
   const allAfter = db.prepare<[number, number], EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+    `SELECT ${COLUMNS.join(', ')} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
   );
   const head = db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events');
   const headPosition = () => head.get()?.position ?? 0;
   const ids = prepareIdIndex(db, headPosition);
+  const heads = new StreamHeads();
+  const rowsAfter = db.prepare<[number], [number, number, string, number, string]>(
+    'SELECT id_key, position, stream, revision, hash FROM events WHERE position > ? ORDER BY position',
+  ).raw();
 
   return {
-    streamHead: (stream: string) => streamHead.get(stream),
-    beginWrite: ids.beginWrite,
+    /** The stream's last revision and hash, if it has events. Inside a write transaction. */
+    streamHead: (stream: string) => heads.get(stream) ?? streams.indexedHead(stream),
+    /**
+     * Call first in every write transaction, once it holds the write lock: brings this
+     * process's copies of the newest ids and stream heads up to the log, other processes'
+     * appends included. Returns the point a rollback goes back to (see rolledBack).
+     */
+    beginWrite(): number {
+      for (const [key, position, stream, revision, hash] of rowsAfter.all(ids.seenThrough())) {
+        ids.add(key, position);
+        heads.add(stream, { revision, hash, position });
+      }
+      ids.caughtUp();
+      heads.committed(ids.seenThrough());
+      return ids.seenThrough();
+    },
     seenThrough: ids.seenThrough,
-    rolledBack: ids.rolledBack,
+    /** The rows after `position` were rolled back: forget their ids and heads. */
+    rolledBack(position: number): void {
+      ids.rolledBack(position);
+      heads.truncateAfter(position);
+    },
     locationsOfIds: ids.locationsOfIds,
     /** Inserts an append's rows, in its transaction; returns their positions, in order. */
     insert(rows: readonly InsertRow[]): number[] {
       const positions = insertRows(rows);
-      if (positions.length > 0) ids.appended(rows.map((row) => row.idKey), positions[0]!);
+      const [first, last] = [positions[0], positions.at(-1)];
+      if (first !== undefined && last !== undefined) {
+        ids.appended(rows.map((row) => row.idKey), first);
+        streams.appended(first, last);
+        const { stream, revision, hash } = rows.at(-1)!;
+        heads.add(stream, { revision, hash, position: last });
+      }
       return positions;
     },
     readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {
-      const rows =
-        direction === 'forwards'
-          ? streamForwards.all(stream, fromRevision ?? 0, maxCount)
-          : streamBackwards.all(stream, fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount);
-      return rows.map(toRecordedEvent);
+      const from = fromRevision ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);
+      return streams.read(stream, direction, from, maxCount).map(toRecordedEvent);
     },
     readAll: (after = 0, maxCount = NO_LIMIT) => allAfter.all(after, maxCount).map(toRecordedEvent),
     headPosition,

@@ -1,43 +1,17 @@
 // The SQLite adapter's two-level id index: ids stay findable (idempotent retries, conflicts
 // across streams) while their keys are recent (in each writer's memory) and after they
-// move to the merged table, from a new connection as well as the one that wrote them, and
-// a log written by schema version 1 (one index on events.id_key) or 2 (a table of recent
-// keys) is migrated on open.
-import Database from 'better-sqlite3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// move to the merged table, from a new connection as well as the one that wrote them.
+import { describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '../../eventstore/port.js';
 import { EventIdConflictError, WrongExpectedRevisionError } from '../../eventstore/port.js';
 import { ID_MERGE_INTERVAL, mergedThrough } from '../../eventstore/sqlite/id-index.js';
-import { openSqliteEventStore } from '../../eventstore/sqlite/index.js';
-import { counted, testEventSchemas } from './fixtures/events.js';
+import { counted } from './fixtures/events.js';
+import { useSqliteLogFile } from './fixtures/sqlite-log.js';
 
 const BATCH = 1_000;
 
-let dir: string;
-let path: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'strata-events-ids-'));
-  path = join(dir, 'events.db');
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-const open = () => openSqliteEventStore({ path, schemas: testEventSchemas() });
+const { open, inspect, rowCount } = useSqliteLogFile();
 const batchOf = (first: number) => Array.from({ length: BATCH }, (_, n) => counted(first + n));
-
-function inspect<T>(query: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly: true });
-  try {
-    return query(db);
-  } finally {
-    db.close();
-  }
-}
-const rowCount = (table: string) => inspect((db) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
 
 describe('sqlite event id index', () => {
   it('finds ids while recent and once merged, from the writing connection and a new one', async () => {
@@ -117,38 +91,5 @@ describe('sqlite event id index', () => {
     expect((await store.append('keys', [second!], { expected: 1 })).positions).toEqual(shared.positions);
     await expect(store.append('other', [first!], { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
     await store.close();
-  });
-
-  it.each([
-    ['1', 'DROP TABLE event_ids; CREATE INDEX events_by_id_key ON events (id_key);'],
-    // Version 2 merged part of the keys; the others waited in their own table.
-    [
-      '2',
-      `CREATE TABLE recent_event_ids (id_key INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (id_key, position)) STRICT, WITHOUT ROWID;
-       DELETE FROM event_ids; INSERT INTO event_ids SELECT id_key, position FROM events WHERE position = 1;
-       INSERT INTO recent_event_ids SELECT id_key, position FROM events WHERE position > 1;`,
-    ],
-  ])('migrates a version %s log: same events, ids still found, the old layout gone', async (version, oldLayout) => {
-    const store = open();
-    const first = [counted(1), counted(2)];
-    const { positions } = await store.append('old', first, { expected: 'no_stream' });
-    await store.append('old', [counted(3)], { expected: 1 });
-    await store.close();
-    // Rewrite the file into the old layout: the events table is the same in all versions.
-    const db = new Database(path);
-    db.exec(`${oldLayout} PRAGMA user_version = ${version};`);
-    db.close();
-
-    const migrated = open();
-    expect((await migrated.append('old', first, { expected: 'no_stream' })).positions).toEqual(positions);
-    await expect(migrated.append('new', [first[1]!], { expected: 'no_stream' })).rejects.toBeInstanceOf(EventIdConflictError);
-    await migrated.append('old', [counted(4)], { expected: 2 });
-    expect((await migrated.readStream('old')).map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
-    await migrated.close();
-
-    expect(inspect((file) => file.pragma('user_version', { simple: true }))).toBe(3);
-    expect(inspect((file) => file.prepare("SELECT name FROM sqlite_schema WHERE name IN ('events_by_id_key', 'recent_event_ids')").get())).toBeUndefined();
-    // Every key the old layout held is merged at once, ahead of the schedule.
-    expect(rowCount('event_ids')).toBe(3);
   });
 });
