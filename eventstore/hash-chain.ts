@@ -13,7 +13,33 @@ export const GENESIS_HASH = '0'.repeat(64);
  * value hashes the same before storing and after reading it back.
  */
 export function canonicalJson(value: unknown): string {
+  // JSON.stringify writes exactly this when every object's keys already come in sorted
+  // order: natively (~3x faster on an event's data) and as one flat string.
+  if (isPlainJsonWithSortedKeys(value)) return JSON.stringify(value);
   return canonicalOrUndefined(value) ?? 'null';
+}
+
+/**
+ * Whether `value` is a plain object or array whose objects, at every depth, list their
+ * keys in sorted order, holding nothing JSON.stringify would treat other than the
+ * walk below (no toJSON, no bigint, no boxed primitive or class instance).
+ */
+function isPlainJsonWithSortedKeys(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.every(isPlainJsonMember);
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return false;
+  const keys = Object.keys(value);
+  for (let index = 0; index < keys.length; index += 1) {
+    if (index > 0 && keys[index - 1]! >= keys[index]!) return false;
+    if (!isPlainJsonMember((value as Record<string, unknown>)[keys[index]!])) return false;
+  }
+  return true;
+}
+
+function isPlainJsonMember(value: unknown): boolean {
+  if (typeof value === 'bigint') return false;
+  return typeof value !== 'object' || value === null || isPlainJsonWithSortedKeys(value);
 }
 
 function canonicalOrUndefined(value: unknown): string | undefined {

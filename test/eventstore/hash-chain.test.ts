@@ -47,6 +47,28 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('is the same whether keys arrive sorted (written by JSON.stringify) or not (the walk)', () => {
+    const withKeys = (value: unknown, order: (keys: string[]) => string[]): unknown => {
+      if (Array.isArray(value)) return value.map((item: unknown) => withKeys(item, order));
+      if (typeof value !== 'object' || value === null || value instanceof Date) return value;
+      const record = value as Record<string, unknown>;
+      return Object.fromEntries(order(Object.keys(record)).map((key) => [key, withKeys(record[key], order)]));
+    };
+    const sorted = (keys: string[]) => [...keys].sort();
+    const reversed = (keys: string[]) => [...keys].sort().reverse();
+    const values = fc.oneof(fc.jsonValue(), fc.object({ values: [fc.jsonValue(), fc.date({ noInvalidDate: true }), fc.constant(undefined), fc.double()] }));
+    fc.assert(
+      fc.property(values, (value) => {
+        const text = canonicalJson(withKeys(value, reversed));
+        expect(canonicalJson(withKeys(value, sorted))).toBe(text);
+        expect(canonicalJson(value)).toBe(text);
+      }),
+      { numRuns: 2_000 },
+    );
+    // Objects JSON.stringify would write differently from the walk take the walk whatever their order.
+    expect(canonicalJson({ a: Object('ab') as unknown })).toBe(canonicalJson({ b: undefined, a: Object('ab') as unknown }));
+  });
+
   it('does not depend on the order keys were inserted', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.integer()), (record) => {
