@@ -10,10 +10,9 @@ import { CREATE_STREAM_INDEX, INDEX_EXISTING_EVENTS } from './stream-index.js';
 const APPLICATION_ID = 0x53545241;
 const SCHEMA_VERSION = 4;
 /** How long a writer waits for another process's write transaction before giving up. */
-export const BUSY_TIMEOUT_MS = 10_000;
+const BUSY_TIMEOUT_MS = 10_000;
 /**
- * WAL pages between automatic checkpoints (SQLite's default). A writing process's
- * checkpoint thread copies most of them before that (checkpointer.ts). After a checkpoint the next
+ * WAL pages between automatic checkpoints (SQLite's default). After a checkpoint the next
  * commit writes the WAL from its start again, over blocks the file already has; until
  * then every commit extends the file, and an fsync that must also record new blocks costs
  * more. A 4 MB WAL reaches that steady state after a few hundred appends: measured against

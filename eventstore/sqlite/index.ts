@@ -6,8 +6,6 @@ import { assertStreamName } from '../schemas.js';
 import type { EventSchemaRegistry } from '../schemas.js';
 import type { AppendResult, EventStore, SubscribeAllOptions, Subscription } from '../port.js';
 import { createBatchWriter } from './append-batch.js';
-import { checkpointOnThread } from './checkpointer.js';
-import type { Checkpointer } from './checkpointer.js';
 import type { AppendRequest } from './append-batch.js';
 import { openEventDatabase } from './database.js';
 import { watchExternalAppends } from './external-appends.js';
@@ -25,8 +23,6 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
   const queries = prepareQueries(db);
   const changes = new ChangeSignal();
   const writeBatch = createBatchWriter(db, queries);
-  /** Started at this process's first append: a process that only reads needs no thread. */
-  let checkpointer: Checkpointer | undefined;
   const commits = new GroupCommitQueue<AppendRequest, AppendResult>((requests) => {
     const outcomes = writeBatch(requests);
     if (outcomes.some((outcome) => outcome.ok)) changes.notify();
@@ -55,7 +51,6 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
     append: (stream, events, { expected }) =>
       whenOpen(() => {
         assertStreamName(stream);
-        checkpointer ??= checkpointOnThread(db);
         return commits.submit({ stream, events: schemas.validateBatch(events), expected });
       }),
 
@@ -85,8 +80,6 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       closed = true;
       await commits.idle();
-      // The thread's connection first: the last one to close removes the WAL.
-      await checkpointer?.stop();
       db.close();
     },
   };
