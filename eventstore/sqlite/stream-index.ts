@@ -3,11 +3,11 @@
 // b-trees, the row's and its index entry's, and the second page in the WAL costs the
 // fsync measurably (raw SQLite: 6-7 points of the disk's fsync rate). So the newest
 // events are not in `stream_index` yet: the append that stores a position that is a
-// multiple of MERGE_INTERVAL adds every event up to that position, in its own
+// multiple of STREAM_MERGE_INTERVAL adds every event up to that position, in its own
 // transaction. Which events are indexed therefore follows from the log's head alone, in
 // every process and every read snapshot, and a rolled-back append indexes nothing.
-// Reads take the indexed part from `stream_index` and the rest, fewer than MERGE_INTERVAL
-// events, by scanning the log's tail; writers keep the tail's stream heads in memory
+// Reads take the indexed part from `stream_index` and the rest, fewer than the interval,
+// by scanning the log's tail; writers keep the tail's stream heads in memory
 // (stream-heads.ts).
 import type { EventDatabase } from './database.js';
 import type { EventRow } from './queries.js';
