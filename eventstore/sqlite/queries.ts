@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../port.js';
 import { prepareIdIndex } from './id-index.js';
 import { prepareRowInserts } from './insert-rows.js';
 import { StreamHeads } from './stream-heads.js';
-import { prepareStreamIndex } from './stream-index.js';
+import { prepareStreamIndex, streamMergedThrough } from './stream-index.js';
 import type { InsertRow } from './insert-rows.js';
 
 export interface EventRow {
@@ -34,9 +34,13 @@ export function prepareQueries(db: EventDatabase) {
   const headPosition = () => head.get()?.position ?? 0;
   const ids = prepareIdIndex(db, headPosition);
   const heads = new StreamHeads();
-  const rowsAfter = db.prepare<[number], [number, number, string, number, string]>(
-    'SELECT id_key, position, stream, revision, hash FROM events WHERE position > ? ORDER BY position',
+  // The stream and hash only of rows whose heads are kept: at a process's first write the
+  // recent ids need up to ~33k rows, the heads only those after the last stream merge.
+  const rowsAfter = db.prepare<[number, number, number], [number, number, string | null, number, string | null]>(
+    'SELECT id_key, position, iif(position > ?, stream, NULL), revision, iif(position > ?, hash, NULL) FROM events WHERE position > ? ORDER BY position',
   ).raw();
+  /** Where this process's stream heads start: the stream index's point at its first write. */
+  let headsFrom: number | undefined;
 
   return {
     /** The stream's last revision and hash, if it has events. Inside a write transaction. */
@@ -47,9 +51,12 @@ export function prepareQueries(db: EventDatabase) {
      * appends included. Returns the point a rollback goes back to (see rolledBack).
      */
     beginWrite(): number {
-      for (const [key, position, stream, revision, hash] of rowsAfter.all(ids.seenThrough())) {
+      const from = ids.seenThrough();
+      headsFrom ??= streamMergedThrough(headPosition());
+      const headsAfter = Math.max(from, headsFrom);
+      for (const [key, position, stream, revision, hash] of rowsAfter.all(headsAfter, headsAfter, from)) {
         ids.add(key, position);
-        heads.add(stream, { revision, hash, position });
+        if (stream !== null && hash !== null) heads.add(stream, { revision, hash, position });
       }
       ids.caughtUp();
       heads.committed(ids.seenThrough());
