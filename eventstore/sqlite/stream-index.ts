@@ -27,11 +27,11 @@ export const CREATE_STREAM_INDEX = `
   CREATE TABLE stream_index (stream TEXT NOT NULL, revision INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (stream, revision)) STRICT, WITHOUT ROWID;
 `;
 
+/** Followed by a condition on `position`: indexes those events. */
+const INDEX_EVENTS_WHERE = 'INSERT INTO stream_index (stream, revision, position) SELECT stream, revision, position FROM events WHERE';
+
 /** Indexes the events up to the log's head as the schedule has it: for a file whose index is empty. */
-export const INDEX_EXISTING_EVENTS = `
-  INSERT INTO stream_index (stream, revision, position)
-  SELECT stream, revision, position FROM events WHERE position <= ${MERGED_THROUGH} ORDER BY stream, revision;
-`;
+export const INDEX_EXISTING_EVENTS = `${INDEX_EVENTS_WHERE} position <= ${MERGED_THROUGH} ORDER BY stream, revision;`;
 
 /** Columns the index holds too: reads take them from it, so SQLite sees its rows are already in revision order. */
 const INDEXED_COLUMNS = new Set(['stream', 'revision', 'position']);
@@ -57,9 +57,7 @@ export function prepareStreamIndex(db: EventDatabase, columns: readonly string[]
     );
   const [forwards, backwards] = [read('>=', 'ASC'), read('<=', 'DESC')];
   // In position order, which for one stream is key order: sorting first cost more than it saved.
-  const merge = db.prepare<[number, number]>(
-    'INSERT INTO stream_index (stream, revision, position) SELECT stream, revision, position FROM events WHERE position > ? AND position <= ?',
-  );
+  const merge = db.prepare<[number, number]>(`${INDEX_EVENTS_WHERE} position > ? AND position <= ?`);
 
   return {
     /** The stream's last indexed revision and hash, if it has any. */
