@@ -1,15 +1,21 @@
 // Writes one group-commit batch: one IMMEDIATE transaction (one fsync) holding a
 // SAVEPOINT per append, so each append keeps its own expected-revision check and a
-// failing one rolls back alone.
+// failing one rolls back alone. A batch of few events is written on the store's own
+// connection, at once; a large one on the writer thread (writer-thread.ts), which stores
+// each chunk of rows while this thread builds the next.
 import { assertExpectedRevision, resolveRetry } from '../append-plan.js';
 import { canonicalEvent, canonicalJson, canonicalMetadata, chainHash, GENESIS_HASH } from '../hash-chain.js';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../port.js';
 import { reuseForSameKey } from '../reuse-for-same-key.js';
 import type { EventDatabase } from './database.js';
+import type { Outcome } from './group-commit.js';
 import { idKey } from './id-index.js';
+import { ROWS_PER_STATEMENT } from './insert-rows.js';
 import type { InsertRow } from './insert-rows.js';
 import type { EventQueries } from './queries.js';
-import type { Outcome } from './group-commit.js';
+import { connectionWrites } from './sql-writes.js';
+import type { SqlWrites } from './sql-writes.js';
+import type { WriterThread } from './writer-thread.js';
 
 export interface AppendRequest {
   stream: string;
@@ -18,61 +24,95 @@ export interface AppendRequest {
   expected: ExpectedRevision;
 }
 
-export function createBatchWriter(db: EventDatabase, queries: EventQueries) {
-  const [begin, commit, rollback, savepoint, release, rollbackToSavepoint] = [
-    'BEGIN IMMEDIATE',
-    'COMMIT',
-    'ROLLBACK',
-    'SAVEPOINT one_append',
-    'RELEASE one_append',
-    'ROLLBACK TO one_append',
-  ].map((sql) => db.prepare(sql));
+/**
+ * Batches of at least this many events go to the writer thread. Below it, the two round
+ * trips to the thread (taking the lock, committing) cost more than the overlap saves, and
+ * a single event's append, whose latency is mostly its fsync, would wait for both.
+ */
+const WRITER_THREAD_MIN_EVENTS = 256;
 
-  function appendInSavepoint(request: AppendRequest): Outcome<AppendResult> {
-    savepoint!.run();
+/** An event's data and metadata in canonical form: the same whichever stream head it follows. */
+interface EventTexts {
+  data: string[];
+  metadata: string[];
+}
+
+export function createBatchWriter(db: EventDatabase, queries: EventQueries, writerThread: () => WriterThread) {
+  const here = connectionWrites(db);
+
+  function appendInSavepoint(writes: SqlWrites, request: AppendRequest, texts: EventTexts): Outcome<AppendResult> {
+    writes.run('SAVEPOINT one_append');
     const before = queries.seenThrough();
     try {
-      const value = appendOne(queries, request);
-      release!.run();
+      const value = appendOne(queries, writes, request, texts);
+      writes.run('RELEASE one_append');
       return { ok: true, value };
     } catch (error) {
-      rollbackToSavepoint!.run();
-      release!.run();
+      writes.run('ROLLBACK TO one_append');
+      writes.run('RELEASE one_append');
       queries.rolledBack(before);
       return { ok: false, error };
     }
   }
 
-  /** Runs `write` in one IMMEDIATE transaction, the recent ids brought up to date first. */
-  function inTransaction<T>(write: () => T): T {
-    begin!.run();
+  /** Every append of the batch, once the write lock is held. A lone append needs no savepoint: the transaction is its own unit of rollback. */
+  function appendAll(writes: SqlWrites, requests: readonly AppendRequest[], texts: readonly EventTexts[]): Outcome<AppendResult>[] {
+    if (requests.length === 1) return [{ ok: true, value: appendOne(queries, writes, requests[0]!, texts[0]!) }];
+    return requests.map((request, index) => appendInSavepoint(writes, request, texts[index]!));
+  }
+
+  function writeHere(requests: readonly AppendRequest[]): Outcome<AppendResult>[] {
+    here.run('BEGIN IMMEDIATE');
     let before: number | undefined;
     try {
       before = queries.beginWrite();
-      const result = write();
-      commit!.run();
-      return result;
+      const outcomes = appendAll(here, requests, requests.map(canonicalTexts));
+      here.run('COMMIT');
+      return outcomes;
     } catch (error) {
-      if (db.inTransaction) rollback!.run();
+      if (db.inTransaction) here.run('ROLLBACK');
       if (before !== undefined) queries.rolledBack(before);
       throw error;
     }
   }
 
-  return function writeBatch(requests: AppendRequest[]): Outcome<AppendResult>[] {
-    // A lone append needs no savepoint: its transaction is its own unit of rollback.
-    if (requests.length === 1) {
-      try {
-        return [{ ok: true, value: inTransaction(() => appendOne(queries, requests[0]!)) }];
-      } catch (error) {
-        return [{ ok: false, error }];
-      }
+  async function writeOnThread(requests: readonly AppendRequest[]): Promise<Outcome<AppendResult>[]> {
+    const thread = writerThread();
+    thread.run('BEGIN IMMEDIATE');
+    // Built while the thread waits for the lock.
+    const texts = requests.map(canonicalTexts);
+    let before: number | undefined;
+    try {
+      // The thread holds the write lock: nothing commits but this batch, so this
+      // connection's reads are current until it commits.
+      await thread.sync();
+      before = queries.beginWrite();
+      const outcomes = appendAll(thread, requests, texts);
+      thread.run('COMMIT');
+      await thread.sync();
+      return outcomes;
+    } catch (error) {
+      thread.rollback();
+      if (before !== undefined) queries.rolledBack(before);
+      throw error;
     }
-    return inTransaction(() => requests.map(appendInSavepoint));
+  }
+
+  /** Throws when the whole batch failed. */
+  return function writeBatch(requests: AppendRequest[]): Outcome<AppendResult>[] | Promise<Outcome<AppendResult>[]> {
+    const events = requests.reduce((count, request) => count + request.events.length, 0);
+    return events >= WRITER_THREAD_MIN_EVENTS ? writeOnThread(requests) : writeHere(requests);
   };
 }
 
-function appendOne(queries: EventQueries, { stream, events, expected }: AppendRequest): AppendResult {
+function canonicalTexts({ events }: AppendRequest): EventTexts {
+  // Events sharing one metadata object (one command's envelope) share its text.
+  const metadataText = reuseForSameKey((event: NewEvent) => event.metadata, (event) => canonicalMetadata(event.metadata));
+  return { data: events.map((event) => canonicalJson(event.data)), metadata: events.map(metadataText) };
+}
+
+/** Writes one append's rows, a statement's worth at a time, so a writer thread stores each while the next is built. */
+function appendOne(queries: EventQueries, writes: SqlWrites, { stream, events, expected }: AppendRequest, texts: EventTexts): AppendResult {
   const ids = events.map((event) => event.id);
   const keys = ids.map(idKey);
   // Every id is looked up: a stored one is either this append's retry or a conflict,
@@ -83,17 +123,20 @@ function appendOne(queries: EventQueries, { stream, events, expected }: AppendRe
   assertExpectedRevision(stream, expected, head?.revision ?? 'no_stream');
   let prevHash = head?.hash ?? GENESIS_HASH;
   let revision = head?.revision ?? -1;
-  // Events sharing one metadata object (one command's envelope) share its text.
-  const metadataText = reuseForSameKey((event: NewEvent) => event.metadata, (event) => canonicalMetadata(event.metadata));
-  const rows = events.map((event, index): InsertRow => {
-    revision += 1;
-    const data = canonicalJson(event.data);
-    const metadata = metadataText(event);
-    const hash = chainHash(prevHash, canonicalEvent({ id: event.id, stream, revision, type: event.type }, data, metadata));
-    const row = { id: event.id, idKey: keys[index]!, stream, revision, type: event.type, data, metadata, hash, prevHash };
-    prevHash = hash;
-    return row;
-  });
-  const positions = queries.insert(rows);
+  const positions: number[] = [];
+  for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
+    const position = queries.nextPosition();
+    const rows = events.slice(start, start + ROWS_PER_STATEMENT).map((event, offset): InsertRow => {
+      const index = start + offset;
+      revision += 1;
+      const [data, metadata] = [texts.data[index]!, texts.metadata[index]!];
+      const hash = chainHash(prevHash, canonicalEvent({ id: event.id, stream, revision, type: event.type }, data, metadata));
+      const row = { position: position + offset, id: event.id, idKey: keys[index]!, stream, revision, type: event.type, data, metadata, hash, prevHash };
+      prevHash = hash;
+      return row;
+    });
+    queries.insert(rows, writes);
+    positions.push(...rows.map((row) => row.position));
+  }
   return { nextRevision: revision, positions };
 }

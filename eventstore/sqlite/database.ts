@@ -110,17 +110,22 @@ const MIGRATIONS: Record<number, { to: number; sql: string }> = {
 
 export type EventDatabase = Database.Database;
 
+/** Every connection's settings, the writer thread's included. */
+export const CONNECTION_PRAGMAS: readonly string[] = [
+  `busy_timeout = ${BUSY_TIMEOUT_MS}`,
+  'synchronous = FULL',
+  // Statement journals in memory: a merge into an index inside an append's savepoint
+  // journals the pages it changes, and on disk that was ~40 extra writes per group commit.
+  'temp_store = MEMORY',
+  `wal_autocheckpoint = ${WAL_PAGES_PER_CHECKPOINT}`,
+];
+
 export function openEventDatabase(path: string): EventDatabase {
   let db: EventDatabase | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { fileMustExist: false });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('synchronous = FULL');
-    // Statement journals in memory: a merge into an index inside an append's savepoint
-    // journals the pages it changes, and on disk that was ~40 extra writes per group commit.
-    db.pragma('temp_store = MEMORY');
-    db.pragma(`wal_autocheckpoint = ${WAL_PAGES_PER_CHECKPOINT}`);
+    for (const pragma of CONNECTION_PRAGMAS) db.pragma(pragma);
     // Before any setting that writes to the file: a file that is not ours stays untouched.
     ensureSchema(db);
     // WAL lets readers in other processes run while one writes; with synchronous=FULL the

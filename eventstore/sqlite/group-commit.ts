@@ -13,11 +13,16 @@ interface Waiting<Request, Result> {
 export class GroupCommitQueue<Request, Result> {
   private waiting: Waiting<Request, Result>[] = [];
   private scheduled = false;
+  /** A batch whose writeBatch returned a promise is still being written: the next waits for it. */
+  private writing = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    /** Writes the batch in one transaction; returns one outcome per request, in order. Throws if the whole batch failed. */
-    private readonly writeBatch: (requests: Request[]) => Outcome<Result>[],
+    /**
+     * Writes the batch in one transaction; returns one outcome per request, in order, or a
+     * promise of them. Throws (or rejects) if the whole batch failed.
+     */
+    private readonly writeBatch: (requests: Request[]) => Outcome<Result>[] | Promise<Outcome<Result>[]>,
     /** Upper bound on one transaction, so one flush cannot hold the write lock for long. */
     private readonly maxBatchSize = 1000,
   ) {}
@@ -31,12 +36,12 @@ export class GroupCommitQueue<Request, Result> {
 
   /** Resolves once every request submitted so far has its outcome. */
   idle(): Promise<void> {
-    if (this.waiting.length === 0) return Promise.resolve();
+    if (this.waiting.length === 0 && !this.writing) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.writing) return;
     this.scheduled = true;
     // setImmediate, not a microtask: every append issued in this turn of the event loop
     // (and every continuation of the previous flush) joins the same transaction.
@@ -46,12 +51,26 @@ export class GroupCommitQueue<Request, Result> {
   private flush(): void {
     this.scheduled = false;
     const batch = this.waiting.splice(0, this.maxBatchSize);
-    let outcomes: Outcome<Result>[];
+    const failed = (error: unknown) => batch.map((): Outcome<Result> => ({ ok: false, error }));
+    let outcomes: Outcome<Result>[] | Promise<Outcome<Result>[]>;
     try {
       outcomes = this.writeBatch(batch.map((entry) => entry.request));
     } catch (error) {
-      outcomes = batch.map(() => ({ ok: false, error }));
+      outcomes = failed(error);
     }
+    if (Array.isArray(outcomes)) {
+      this.settle(batch, outcomes);
+      return;
+    }
+    this.writing = true;
+    outcomes.then(
+      (settled) => this.settle(batch, settled),
+      (error: unknown) => this.settle(batch, failed(error)),
+    );
+  }
+
+  private settle(batch: Waiting<Request, Result>[], outcomes: Outcome<Result>[]): void {
+    this.writing = false;
     batch.forEach((entry, index) => {
       const outcome = outcomes[index] ?? { ok: false, error: new Error('group commit returned no outcome') };
       if (outcome.ok) entry.resolve(outcome.value);

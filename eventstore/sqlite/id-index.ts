@@ -15,7 +15,10 @@
 import type { StoredLocation } from '../append-plan.js';
 import type { EventDatabase } from './database.js';
 import { multiRowInserts } from './insert-rows.js';
+import type { InsertRow } from './insert-rows.js';
 import { RecentIds } from './recent-ids.js';
+import { KeyFilter } from './key-filter.js';
+import type { SqlWrites } from './sql-writes.js';
 
 const MERGE_SLICES = 64;
 const POSITIONS_PER_SLICE = 512;
@@ -37,11 +40,23 @@ export function mergedThrough(head: number): number {
   return Math.max(0, (Math.floor(head / POSITIONS_PER_SLICE) - MERGE_SLICES + 1) * POSITIONS_PER_SLICE);
 }
 
+/**
+ * Appends of at least this many events ask an in-memory filter of the merged keys first
+ * (loaded at the first such append), so SQLite looks up only the few keys it cannot rule
+ * out. Below it, SQLite looks up every key: a filter is not worth loading for them.
+ */
+const FILTER_MIN_KEYS = 64;
+/** Merged keys read per statement while loading the filter. */
+const FILTER_LOAD_CHUNK = 65_536;
+
 const sliceOf = (key: number) => Math.floor(key / KEYS_PER_SLICE);
 const boundaryAtOrBefore = (position: number) => Math.floor(position / POSITIONS_PER_SLICE);
 
-/** `headPosition`: the log's last position, 0 when empty. */
-export function prepareIdIndex(db: EventDatabase, headPosition: () => number) {
+/**
+ * `headPosition`: the log's last position, 0 when empty. `writtenAt`: a row the current
+ * write transaction wrote, which this connection may not see yet (a writer thread's).
+ */
+export function prepareIdIndex(db: EventDatabase, headPosition: () => number, writtenAt: (position: number) => InsertRow | undefined) {
   const atPosition = db.prepare<[number, string], StoredLocation>('SELECT stream, revision, position FROM events WHERE position = ? AND id = ?');
   const locateMerged = db.prepare<[number, string], StoredLocation>(
     'SELECT stream, revision, position FROM events WHERE position IN (SELECT position FROM event_ids WHERE id_key = ?) AND id = ?',
@@ -53,42 +68,63 @@ export function prepareIdIndex(db: EventDatabase, headPosition: () => number) {
   const countMerged = db
     .prepare<[string], number>('SELECT count(*) FROM json_each(?) AS new_key JOIN event_ids ON event_ids.id_key = new_key.value')
     .pluck();
+  const mergedKeysAfter = db.prepare<[number, number], number>('SELECT id_key FROM event_ids WHERE id_key > ? ORDER BY id_key LIMIT ?').pluck();
   // OR IGNORE: a file migrated from an older layout has merged keys ahead of the schedule.
-  const mergeStatement = multiRowInserts(db, 'INSERT OR IGNORE INTO event_ids (id_key, position)', '(?, ?)');
+  const mergeSql = multiRowInserts('INSERT OR IGNORE INTO event_ids (id_key, position)', '(?, ?)');
 
   /** Loaded at this process's first write. */
   let recent: RecentIds | undefined;
   /** The last boundary whose merged keys `recent` has forgotten. */
   let forgottenThrough = 0;
+  /**
+   * Holds every merged key `recent` does not: loaded from `event_ids` inside a write
+   * transaction, then given each key `recent` forgets (merged and committed by then).
+   */
+  let mergedFilter: KeyFilter | undefined;
+  const addToFilter = (key: number) => mergedFilter!.add(key);
+
+  const loadFilter = (): KeyFilter => {
+    const filter = new KeyFilter(headPosition());
+    for (let [after, chunk] = [-1, mergedKeysAfter.all(-1, FILTER_LOAD_CHUNK)]; chunk.length > 0; chunk = mergedKeysAfter.all(after, FILTER_LOAD_CHUNK)) {
+      for (const key of chunk) filter.add(key);
+      after = chunk.at(-1)!;
+    }
+    return filter;
+  };
 
   /** Forgets the keys merged at boundaries up to the log's head: committed, so merged for good. */
   const forgetMerged = (): void => {
     const head = boundaryAtOrBefore(recent!.lastPosition);
     for (let boundary = Math.max(forgottenThrough, head - MERGE_SLICES) + 1; boundary <= head; boundary += 1) {
-      recent!.dropThrough(boundary % MERGE_SLICES, boundary * POSITIONS_PER_SLICE);
+      recent!.dropThrough(boundary % MERGE_SLICES, boundary * POSITIONS_PER_SLICE, mergedFilter && addToFilter);
     }
     forgottenThrough = Math.max(forgottenThrough, head);
   };
 
-  const mergeSlice = (boundary: number): void => {
+  const mergeSlice = (boundary: number, writes: SqlWrites): void => {
     const through = boundary * POSITIONS_PER_SLICE;
     const values = recent!.sliceBetween(boundary % MERGE_SLICES, through - ID_MERGE_INTERVAL, through);
     for (let start = 0; start < values.length; start += 2 * MERGED_ROWS_PER_STATEMENT) {
       const chunk = values.slice(start, start + 2 * MERGED_ROWS_PER_STATEMENT);
-      mergeStatement(chunk.length / 2).run(chunk);
+      writes.run(mergeSql(chunk.length / 2), chunk);
     }
   };
 
   const locate = (recentPositions: readonly number[], key: number, id: string): StoredLocation | undefined => {
     for (const position of recentPositions) {
-      const location = atPosition.get(position, id);
-      if (location) return location;
+      const row = writtenAt(position);
+      const location = row ? (row.id === id ? row : undefined) : atPosition.get(position, id);
+      if (location) return { stream: location.stream, revision: location.revision, position: location.position };
     }
     return locateMerged.get(key, id);
   };
 
-  const anyMerged = (keys: readonly number[]): boolean =>
-    keys.length === 1 ? isMerged.get(keys[0]!) === 1 : (countMerged.get(JSON.stringify(keys)) ?? 0) > 0;
+  const anyMerged = (keys: readonly number[]): boolean => {
+    if (keys.length >= FILTER_MIN_KEYS) mergedFilter ??= loadFilter();
+    const candidates = mergedFilter ? keys.filter((key) => mergedFilter!.mayContain(key)) : keys;
+    if (candidates.length <= 1) return candidates.length === 1 && isMerged.get(candidates[0]!) === 1;
+    return (countMerged.get(JSON.stringify(candidates)) ?? 0) > 0;
+  };
 
   return {
     /**
@@ -114,11 +150,11 @@ export function prepareIdIndex(db: EventDatabase, headPosition: () => number) {
       return ids.map((id, index) => locate(recentPositions[index]!, keys[index]!, id));
     },
     /** Call with the keys of one append's rows, right after inserting them at `firstPosition` onwards, in its transaction. */
-    appended: (keys: readonly number[], firstPosition: number): void => {
+    appended: (keys: readonly number[], firstPosition: number, writes: SqlWrites): void => {
       keys.forEach((key, index) => recent!.add(key, firstPosition + index));
       const lastPosition = firstPosition + keys.length - 1;
       for (let boundary = Math.ceil(firstPosition / POSITIONS_PER_SLICE); boundary * POSITIONS_PER_SLICE <= lastPosition; boundary += 1) {
-        mergeSlice(boundary);
+        mergeSlice(boundary, writes);
       }
     },
   };

@@ -7,11 +7,13 @@ import type { EventSchemaRegistry } from '../schemas.js';
 import type { AppendResult, EventStore, SubscribeAllOptions, Subscription } from '../port.js';
 import { createBatchWriter } from './append-batch.js';
 import type { AppendRequest } from './append-batch.js';
-import { openEventDatabase } from './database.js';
+import { CONNECTION_PRAGMAS, openEventDatabase } from './database.js';
 import { watchExternalAppends } from './external-appends.js';
 import type { ExternalAppendWatch } from './external-appends.js';
 import { GroupCommitQueue } from './group-commit.js';
+import type { Outcome } from './group-commit.js';
 import { prepareQueries } from './queries.js';
+import { lazyWriterThread } from './writer-thread.js';
 
 export interface SqliteEventStoreOptions {
   path: string;
@@ -22,11 +24,15 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
   const db = openEventDatabase(resolve(path));
   const queries = prepareQueries(db);
   const changes = new ChangeSignal();
-  const writeBatch = createBatchWriter(db, queries);
-  const commits = new GroupCommitQueue<AppendRequest, AppendResult>((requests) => {
-    const outcomes = writeBatch(requests);
+  const thread = lazyWriterThread(db.name, CONNECTION_PRAGMAS);
+  const writeBatch = createBatchWriter(db, queries, thread.get);
+  const notifyIfWritten = (outcomes: Outcome<AppendResult>[]) => {
     if (outcomes.some((outcome) => outcome.ok)) changes.notify();
     return outcomes;
+  };
+  const commits = new GroupCommitQueue<AppendRequest, AppendResult>((requests) => {
+    const outcomes = writeBatch(requests);
+    return Array.isArray(outcomes) ? notifyIfWritten(outcomes) : outcomes.then(notifyIfWritten);
   });
 
   const subscriptions = new Set<Subscription>();
@@ -80,6 +86,7 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       closed = true;
       await commits.idle();
+      await thread.close();
       db.close();
     },
   };

@@ -3,10 +3,11 @@
 import type { EventDatabase } from './database.js';
 import type { RecordedEvent } from '../port.js';
 import { prepareIdIndex } from './id-index.js';
-import { prepareRowInserts } from './insert-rows.js';
+import { insertRows } from './insert-rows.js';
 import { StreamHeads } from './stream-heads.js';
 import { prepareStreamIndex, streamMergedThrough } from './stream-index.js';
 import type { InsertRow } from './insert-rows.js';
+import type { SqlWrites } from './sql-writes.js';
 
 export interface EventRow {
   position: number;
@@ -26,13 +27,18 @@ const NO_LIMIT = -1;
 
 export function prepareQueries(db: EventDatabase) {
   const streams = prepareStreamIndex(db, COLUMNS);
-  const insertRows = prepareRowInserts(db);
   const allAfter = db.prepare<[number, number], EventRow>(
     `SELECT ${COLUMNS.join(', ')} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
   );
   const head = db.prepare<[], { position: number | null }>('SELECT max(position) AS position FROM events');
   const headPosition = () => head.get()?.position ?? 0;
-  const ids = prepareIdIndex(db, headPosition);
+  /**
+   * The rows the current write transaction has written, in position order after
+   * `writtenAfter`: a writer thread's are not visible to this connection until committed.
+   */
+  let written: InsertRow[] = [];
+  let writtenAfter = 0;
+  const ids = prepareIdIndex(db, headPosition, (position) => (position > writtenAfter ? written[position - writtenAfter - 1] : undefined));
   const heads = new StreamHeads();
   // The stream and hash only of rows whose heads are kept: at a process's first write the
   // recent ids need up to ~33k rows, the heads only those after the last stream merge.
@@ -60,26 +66,28 @@ export function prepareQueries(db: EventDatabase) {
       }
       ids.caughtUp();
       heads.committed(ids.seenThrough());
-      return ids.seenThrough();
+      [written, writtenAfter] = [[], ids.seenThrough()];
+      return writtenAfter;
     },
+    /** The position the next inserted row takes: one past the last this transaction knows of. */
+    nextPosition: () => ids.seenThrough() + 1,
     seenThrough: ids.seenThrough,
     /** The rows after `position` were rolled back: forget their ids and heads. */
     rolledBack(position: number): void {
       ids.rolledBack(position);
+      written.length = Math.max(0, Math.min(written.length, position - writtenAfter));
       heads.truncateAfter(position);
     },
     locationsOfIds: ids.locationsOfIds,
-    /** Inserts an append's rows, in its transaction; returns their positions, in order. */
-    insert(rows: readonly InsertRow[]): number[] {
-      const positions = insertRows(rows);
-      const [first, last] = [positions[0], positions.at(-1)];
-      if (first !== undefined && last !== undefined) {
-        ids.appended(rows.map((row) => row.idKey), first);
-        streams.appended(first, last);
-        const { stream, revision, hash } = rows.at(-1)!;
-        heads.add(stream, { revision, hash, position: last });
-      }
-      return positions;
+    /** Inserts rows of one append at consecutive positions from nextPosition(), in its transaction. */
+    insert(rows: readonly InsertRow[], writes: SqlWrites): void {
+      const [first, last] = [rows[0], rows.at(-1)];
+      if (first === undefined || last === undefined) return;
+      insertRows(rows, writes);
+      written.push(...rows);
+      ids.appended(rows.map((row) => row.idKey), first.position, writes);
+      streams.appended(first.position, last.position, writes);
+      heads.add(last.stream, { revision: last.revision, hash: last.hash, position: last.position });
     },
     readStream(stream: string, direction: 'forwards' | 'backwards', fromRevision: number | undefined, maxCount = NO_LIMIT) {
       const from = fromRevision ?? (direction === 'forwards' ? 0 : Number.MAX_SAFE_INTEGER);

@@ -76,11 +76,14 @@ export class RecentIds {
     this.lastPosition = Math.min(this.lastPosition, position);
   }
 
-  /** Forgets one slice's entries at or before `position`: they are in the merged level for good. */
-  dropThrough(sliceIndex: number, position: number): void {
+  /** Forgets one slice's entries at or before `position`: they are in the merged level for good. `dropped` is given each key forgotten. */
+  dropThrough(sliceIndex: number, position: number, dropped?: (key: number) => void): void {
     const slice = this.slices[sliceIndex]!;
     const end = indexAfter(slice, position);
-    for (let index = slice.first; index < end; index += 1) this.counts[slice.keys[index]! & FILTER_MASK]! -= 1;
+    for (let index = slice.first; index < end; index += 1) {
+      this.counts[slice.keys[index]! & FILTER_MASK]! -= 1;
+      dropped?.(slice.keys[index]!);
+    }
     slice.first = end;
     // Compact once half of the arrays is dropped entries, so dropping stays cheap on average.
     if (slice.first > slice.positions.length / 2) {

@@ -11,6 +11,7 @@
 // (stream-heads.ts).
 import type { EventDatabase } from './database.js';
 import type { EventRow } from './queries.js';
+import type { SqlWrites } from './sql-writes.js';
 
 /** Positions between merges: a merge's cost is shared by this many appends, and no lookup scans more than this many events. */
 export const STREAM_MERGE_INTERVAL = 32;
@@ -32,6 +33,9 @@ const INDEX_EVENTS_WHERE = 'INSERT INTO stream_index (stream, revision, position
 
 /** Indexes the events up to the log's head as the schedule has it: for a file whose index is empty. */
 export const INDEX_EXISTING_EVENTS = `${INDEX_EVENTS_WHERE} position <= ${MERGED_THROUGH} ORDER BY stream, revision;`;
+
+/** In position order, which for one stream is key order: sorting first cost more than it saved. */
+const MERGE = `${INDEX_EVENTS_WHERE} position > ? AND position <= ?`;
 
 /** Columns the index holds too: reads take them from it, so SQLite sees its rows are already in revision order. */
 const INDEXED_COLUMNS = new Set(['stream', 'revision', 'position']);
@@ -56,8 +60,6 @@ export function prepareStreamIndex(db: EventDatabase, columns: readonly string[]
        ORDER BY revision ${order} LIMIT ?`,
     );
   const [forwards, backwards] = [read('>=', 'ASC'), read('<=', 'DESC')];
-  // In position order, which for one stream is key order: sorting first cost more than it saved.
-  const merge = db.prepare<[number, number]>(`${INDEX_EVENTS_WHERE} position > ? AND position <= ?`);
 
   return {
     /** The stream's last indexed revision and hash, if it has any. */
@@ -66,9 +68,9 @@ export function prepareStreamIndex(db: EventDatabase, columns: readonly string[]
     read: (stream: string, direction: 'forwards' | 'backwards', fromRevision: number, limit: number) =>
       (direction === 'forwards' ? forwards : backwards).all(stream, fromRevision, stream, fromRevision, limit),
     /** Call after storing positions `first`…`last`, in their transaction: indexes what the schedule says is due. */
-    appended(first: number, last: number): void {
+    appended(first: number, last: number, writes: SqlWrites): void {
       const [mergedBefore, mergedAfter] = [streamMergedThrough(first - 1), streamMergedThrough(last)];
-      if (mergedAfter > mergedBefore) merge.run(mergedBefore, mergedAfter);
+      if (mergedAfter > mergedBefore) writes.run(MERGE, [mergedBefore, mergedAfter]);
     },
   };
 }

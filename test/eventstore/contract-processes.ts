@@ -15,34 +15,39 @@ const PROCESS_TEST_TIMEOUT_MS = 60_000;
 
 export function processContract(harness: ContractHarness): void {
   describe('across processes', () => {
-    it(
-      'two writer processes on one stream: each revision is won exactly once, nothing lost, no gaps',
-      async () => {
-        const stream = uniqueStream('contended');
-        const wins = 150;
-        const writers = ['w1', 'w2'].map((writer) => spawnFixture('contending-writer', { settings: harness.settings(), stream, writer, wins, loops: 4 }));
-        let ready = 0;
-        const reports = writers.map((child) =>
-          linesUntilExit(child, (message) => {
-            if ((message as { ready?: boolean }).ready !== true) return;
-            ready += 1;
-            // Both have opened the store: start them together so they really contend.
-            if (ready === writers.length) for (const writer of writers) writer.stdin.end('go\n');
-          }),
-        );
-        const finals = (await Promise.all(reports)).map((messages) => messages.at(-1) as WriterReport);
+    // Single events, and batches large enough for the SQLite adapter's writer thread.
+    for (const { batch, wins } of [
+      { batch: 1, wins: 150 },
+      { batch: 300, wins: 6 },
+    ]) {
+      it(
+        `two writer processes on one stream, ${batch} event(s) per append: each revision is won exactly once, nothing lost, no gaps`,
+        async () => {
+          const stream = uniqueStream('contended');
+          const writers = ['w1', 'w2'].map((writer) => spawnFixture('contending-writer', { settings: harness.settings(), stream, writer, wins, loops: 4, batch }));
+          let ready = 0;
+          const reports = writers.map((child) =>
+            linesUntilExit(child, (message) => {
+              if ((message as { ready?: boolean }).ready !== true) return;
+              ready += 1;
+              // Both have opened the store: start them together so they really contend.
+              if (ready === writers.length) for (const writer of writers) writer.stdin.end('go\n');
+            }),
+          );
+          const finals = (await Promise.all(reports)).map((messages) => messages.at(-1) as WriterReport);
 
-        expect(finals.reduce((sum, report) => sum + report.conflicts, 0)).toBeGreaterThan(0);
-        const stored = await harness.open().readStream(stream);
-        const claimed = finals.flatMap((report) => report.won);
-        expect(claimed.length).toBeGreaterThanOrEqual(wins * 2);
-        expect(stored.map((event) => event.revision)).toEqual(Array.from({ length: claimed.length }, (_, revision) => revision));
-        expect(new Set(claimed.map((claim) => claim.revision)).size).toBe(claimed.length);
-        const storedIdAt = new Map(stored.map((event) => [event.revision, event.id]));
-        for (const claim of claimed) expect(storedIdAt.get(claim.revision)).toBe(claim.id);
-      },
-      PROCESS_TEST_TIMEOUT_MS,
-    );
+          expect(finals.reduce((sum, report) => sum + report.conflicts, 0)).toBeGreaterThan(0);
+          const stored = await harness.open().readStream(stream);
+          const claimed = finals.flatMap((report) => report.won);
+          expect(claimed.length).toBeGreaterThanOrEqual(wins * 2 * batch);
+          expect(stored.map((event) => event.revision)).toEqual(Array.from({ length: claimed.length }, (_, revision) => revision));
+          expect(new Set(claimed.map((claim) => claim.revision)).size).toBe(claimed.length);
+          const storedIdAt = new Map(stored.map((event) => [event.revision, event.id]));
+          for (const claim of claimed) expect(storedIdAt.get(claim.revision)).toBe(claim.id);
+        },
+        PROCESS_TEST_TIMEOUT_MS,
+      );
+    }
 
     it(
       "a live subscription sees another process's appends promptly",

@@ -51,4 +51,43 @@ describe('GroupCommitQueue', () => {
     expect(batches.flat()).toEqual([1, 2, 3]);
     await Promise.all(pending);
   });
+
+  it('starts no batch while one written asynchronously is in flight; later requests form the next', async () => {
+    const batches: number[][] = [];
+    let finishFirst = () => {};
+    const queue = new GroupCommitQueue<number, number>((requests) => {
+      batches.push(requests);
+      const outcomes = requests.map((request): Outcome<number> => ({ ok: true, value: request * 10 }));
+      if (batches.length > 1) return outcomes;
+      return new Promise((resolve) => (finishFirst = () => resolve(outcomes)));
+    });
+    const first = queue.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [queue.submit(2), queue.submit(3)];
+    let idle = false;
+    const whenIdle = queue.idle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    expect(idle).toBe(false);
+    finishFirst();
+    await expect(Promise.all([first, ...later])).resolves.toEqual([10, 20, 30]);
+    await whenIdle;
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('fails every request of a batch whose asynchronous write rejected, and goes on', async () => {
+    let calls = 0;
+    const queue = new GroupCommitQueue<number, number>((requests) => {
+      calls += 1;
+      if (calls === 1) return Promise.reject(new Error('writer thread stopped'));
+      return requests.map((request) => ({ ok: true, value: request }));
+    });
+    const outcomes = await Promise.allSettled([queue.submit(1), queue.submit(2)]);
+    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'ok'))).toEqual([
+      'Error: writer thread stopped',
+      'Error: writer thread stopped',
+    ]);
+    await expect(queue.submit(3)).resolves.toBe(3);
+  });
 });
+

@@ -43,6 +43,9 @@ describe('sqlite event id index', () => {
       for (const batch of [oldest, newest]) {
         expect((await target.append('ids', batch.events, { expected: batch.expected })).positions).toEqual(batch.positions);
         await expect(target.append('elsewhere', [batch.events[BATCH / 2]!], { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
+        // Among new ids in a large batch, which asks the in-memory filter of merged ids first.
+        const large = [...batchOf(10 * head), batch.events[BATCH / 4]!];
+        await expect(target.append('elsewhere', large, { expected: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
       }
     };
     await retriesFind(store);
