@@ -40,22 +40,18 @@ export function resolveRetry(
   const retryStartsWhereExpected =
     firstRevision !== undefined &&
     (typeof expected === 'number' ? firstRevision === expected + 1 : expected !== 'no_stream' || firstRevision === 0);
-  const positions: number[] = [];
-  eventIds.forEach((id, index) => {
-    const location = stored[index];
-    const inPlace =
-      retryStartsWhereExpected &&
-      location !== undefined &&
-      location.stream === stream &&
-      location.revision === (firstRevision ?? 0) + index;
-    if (!inPlace) throw new EventIdConflictError(stream, id, describe(location, stream, expected));
-    positions.push(location.position);
-  });
-  return { nextRevision: (firstRevision ?? 0) + eventIds.length - 1, positions };
+  const inPlace = (location: StoredLocation | undefined, index: number): location is StoredLocation =>
+    retryStartsWhereExpected && location !== undefined && location.stream === stream && location.revision === (firstRevision ?? 0) + index;
+  // The error names a stored id that is out of place if there is one; otherwise only some
+  // ids are stored, all in place, and it names the first that is not.
+  const misplaced = stored.findIndex((location, index) => location !== undefined && !inPlace(location, index));
+  const offending = misplaced >= 0 ? misplaced : stored.findIndex((location) => location === undefined);
+  if (offending >= 0) throw new EventIdConflictError(stream, eventIds[offending]!, describe(stored[offending], stream, expected));
+  return { nextRevision: (firstRevision ?? 0) + eventIds.length - 1, positions: stored.map((location) => location!.position) };
 }
 
 function describe(location: StoredLocation | undefined, stream: string, expected: ExpectedRevision): string {
-  if (!location) return `nowhere, while other ids of the batch are already stored in ${stream}`;
+  if (!location) return `nowhere, while the batch's other ids are stored in ${stream}: a retry must repeat the whole batch`;
   const where = `${location.stream}@${location.revision} (position ${location.position})`;
   return location.stream === stream ? `${where}, not after expected revision ${String(expected)}` : where;
 }

@@ -56,4 +56,9 @@ describe('resolveRetry', () => {
       expect(() => resolveRetry('s', expected, ids, stored)).toThrow(EventIdConflictError);
     });
   }
+
+  it('names an id stored out of place before one stored nowhere', () => {
+    expect(() => resolveRetry('s', 'any', ids, [undefined, at(3, 'other')])).toThrow('stream s: event id b is already stored at other@3 (position 103)');
+    expect(() => resolveRetry('s', 'any', ids, [at(3), undefined])).toThrow("event id b is already stored at nowhere, while the batch's other ids are stored in s");
+  });
 });
