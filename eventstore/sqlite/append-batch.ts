@@ -125,18 +125,17 @@ function appendOne(queries: EventQueries, writes: SqlWrites, { stream, events, e
   let revision = head?.revision ?? -1;
   const positions: number[] = [];
   for (let start = 0; start < events.length; start += ROWS_PER_STATEMENT) {
-    const position = queries.nextPosition();
-    const rows = events.slice(start, start + ROWS_PER_STATEMENT).map((event, offset): InsertRow => {
-      const index = start + offset;
+    const rows: InsertRow[] = [];
+    for (let index = start, position = queries.nextPosition(); index < Math.min(events.length, start + ROWS_PER_STATEMENT); index += 1, position += 1) {
+      const { id, type } = events[index]!;
       revision += 1;
       const [data, metadata] = [texts.data[index]!, texts.metadata[index]!];
-      const hash = chainHash(prevHash, canonicalEvent({ id: event.id, stream, revision, type: event.type }, data, metadata));
-      const row = { position: position + offset, id: event.id, idKey: keys[index]!, stream, revision, type: event.type, data, metadata, hash, prevHash };
+      const hash = chainHash(prevHash, canonicalEvent({ id, stream, revision, type }, data, metadata));
+      rows.push({ position, id, idKey: keys[index]!, stream, revision, type, data, metadata, hash, prevHash });
+      positions.push(position);
       prevHash = hash;
-      return row;
-    });
+    }
     queries.insert(rows, writes);
-    positions.push(...rows.map((row) => row.position));
   }
   return { nextRevision: revision, positions };
 }
