@@ -32,6 +32,8 @@ export class WriterThread implements SqlWrites {
   constructor(path: string, pragmas: readonly string[]) {
     this.worker = new Worker(new URL('./writer-thread-worker.js', import.meta.url), {
       workerData: { path, pragmas: [...pragmas, ...THREAD_PRAGMAS] },
+      // Plain JavaScript: no loader (tsx's, say) need start in the thread.
+      execArgv: [],
     });
     // Only a pending sync keeps the process alive, not an idle thread.
     this.worker.unref();
