@@ -94,6 +94,9 @@ export function createBatchWriter(db: EventDatabase, queries: EventQueries, writ
     } catch (error) {
       thread.rollback();
       if (before !== undefined) queries.rolledBack(before);
+      // A thread that stopped before it took the lock (one that could not start, say)
+      // wrote nothing of this batch: it is written here instead.
+      if (before === undefined && !thread.running) return writeHere(requests);
       throw error;
     }
   }

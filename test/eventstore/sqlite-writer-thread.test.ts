@@ -95,6 +95,23 @@ describe('large batches', () => {
     }
   });
 
+  it("are written on the store's own connection when the thread cannot start", async () => {
+    await open().close();
+    const db = openEventDatabase(path());
+    // The thread opens its connection with fileMustExist: this one stops at once.
+    const unstartable = new WriterThread(`${path()}.missing`, CONNECTION_PRAGMAS);
+    const writeBatch = createBatchWriter(db, prepareQueries(db), () => unstartable);
+    try {
+      const [outcome] = await writeBatch([{ stream: 's', events: countedFrom(0, 300), expected: 'no_stream' }]);
+      expect(unstartable.running).toBe(false);
+      expect(outcome).toEqual({ ok: true, value: { nextRevision: 299, positions: Array.from({ length: 300 }, (_, n) => 1 + n) } });
+      expect(inspect((file) => file.prepare('SELECT count(*) FROM events').pluck().get())).toBe(300);
+    } finally {
+      await unstartable.close();
+      db.close();
+    }
+  });
+
   it('read back as if written at once: retries and failing appends in the same batch included', async () => {
     const store = open();
     await store.append('other', [counted(-1)], { expected: 'no_stream' });
