@@ -51,21 +51,21 @@ export class GroupCommitQueue<Request, Result> {
   private flush(): void {
     this.scheduled = false;
     const batch = this.waiting.splice(0, this.maxBatchSize);
-    const failed = (error: unknown) => batch.map((): Outcome<Result> => ({ ok: false, error }));
     let outcomes: Outcome<Result>[] | Promise<Outcome<Result>[]>;
     try {
       outcomes = this.writeBatch(batch.map((entry) => entry.request));
     } catch (error) {
-      outcomes = failed(error);
+      outcomes = failedAll(batch, error);
     }
-    if (Array.isArray(outcomes)) {
-      this.settle(batch, outcomes);
-      return;
-    }
+    if (Array.isArray(outcomes)) this.settle(batch, outcomes);
+    else this.settleWhenWritten(batch, outcomes);
+  }
+
+  private settleWhenWritten(batch: Waiting<Request, Result>[], written: Promise<Outcome<Result>[]>): void {
     this.writing = true;
-    outcomes.then(
-      (settled) => this.settle(batch, settled),
-      (error: unknown) => this.settle(batch, failed(error)),
+    written.then(
+      (outcomes) => this.settle(batch, outcomes),
+      (error: unknown) => this.settle(batch, failedAll(batch, error)),
     );
   }
 
@@ -82,4 +82,8 @@ export class GroupCommitQueue<Request, Result> {
     }
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
+}
+
+function failedAll<T>(batch: readonly unknown[], error: unknown): Outcome<T>[] {
+  return batch.map(() => ({ ok: false, error }));
 }
