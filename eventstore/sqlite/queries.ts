@@ -66,7 +66,8 @@ export function prepareQueries(db: EventDatabase) {
       }
       ids.caughtUp();
       heads.committed(ids.seenThrough());
-      [written, writtenAfter] = [[], ids.seenThrough()];
+      written = [];
+      writtenAfter = ids.seenThrough();
       return writtenAfter;
     },
     /** The position the next inserted row takes: one past the last this transaction knows of. */
@@ -84,7 +85,7 @@ export function prepareQueries(db: EventDatabase) {
       const [first, last] = [rows[0], rows.at(-1)];
       if (first === undefined || last === undefined) return;
       insertRows(rows, writes);
-      written.push(...rows);
+      for (const row of rows) written.push(row);
       ids.appended(rows.map((row) => row.idKey), first.position, writes);
       streams.appended(first.position, last.position, writes);
       heads.add(last.stream, { revision: last.revision, hash: last.hash, position: last.position });
