@@ -3,7 +3,6 @@
 // order; a failure fails the whole batch and leaves nothing behind; and a batch written
 // there reads back exactly as one written by the store's own connection, retries and
 // failing appends within the batch included.
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../eventstore/hash-chain.js';
 import { EventIdConflictError, WrongExpectedRevisionError } from '../../eventstore/port.js';
@@ -14,7 +13,7 @@ import { lazyWriterThread, WriterThread } from '../../eventstore/sqlite/writer-t
 import { counted } from './fixtures/events.js';
 import { useSqliteLogFile } from './fixtures/sqlite-log.js';
 
-const { path, open, inspect } = useSqliteLogFile();
+const { path, open, inspect, change } = useSqliteLogFile();
 const countedFrom = (first: number, length: number) => Array.from({ length }, (_, n) => counted(first + n));
 
 describe('WriterThread', () => {
@@ -42,46 +41,50 @@ describe('WriterThread', () => {
   });
 });
 
+type BatchWriter = ReturnType<typeof createBatchWriter>;
+type Threads = ReturnType<typeof lazyWriterThread>;
+
+/**
+ * A batch writer on this test's (new) file and its own connection, whose writer thread is
+ * `threadFor(threads)`; everything is closed after `use`.
+ */
+async function withBatchWriter(use: (writeBatch: BatchWriter, threads: Threads) => Promise<void>, threadFor = (threads: Threads) => threads.get()): Promise<void> {
+  await open().close(); // creates the file
+  const db = openEventDatabase(path());
+  const threads = lazyWriterThread(path(), CONNECTION_PRAGMAS);
+  try {
+    await use(createBatchWriter(db, prepareQueries(db), () => threadFor(threads)), threads);
+  } finally {
+    await threads.close();
+    db.close();
+  }
+}
+
 describe('large batches', () => {
   it('go to the writer thread from 256 events; smaller ones are written at once', async () => {
-    await open().close();
-    const db = openEventDatabase(path());
-    const threads = lazyWriterThread(path(), CONNECTION_PRAGMAS);
     let asked = 0;
-    const writeBatch = createBatchWriter(db, prepareQueries(db), () => {
+    const countAsks = (threads: Threads) => {
       asked += 1;
       return threads.get();
-    });
-    try {
+    };
+    await withBatchWriter(async (writeBatch) => {
       const small = writeBatch([{ stream: 's', events: countedFrom(0, 255), expected: 'no_stream' }]);
       expect(Array.isArray(small) && asked).toBe(0);
       const large = writeBatch([{ stream: 's', events: countedFrom(255, 256), expected: 254 }]);
       expect(large).toBeInstanceOf(Promise);
       expect(asked).toBe(1);
       expect(await large).toEqual([{ ok: true, value: { nextRevision: 510, positions: Array.from({ length: 256 }, (_, n) => 256 + n) } }]);
-    } finally {
-      await threads.close();
-      db.close();
-    }
+    }, countAsks);
   });
 
   it('fail whole when a statement fails there, keep nothing, and forget the ids and heads they held', async () => {
-    await open().close();
-    const db = openEventDatabase(path());
-    const threads = lazyWriterThread(path(), CONNECTION_PRAGMAS);
-    const writeBatch = createBatchWriter(db, prepareQueries(db), threads.get);
     const [first, second] = [countedFrom(0, 300), countedFrom(300, 300)];
-    const onFile = (sql: string) => {
-      const writer = new Database(path());
-      writer.exec(sql);
-      writer.close();
-    };
-    try {
+    await withBatchWriter(async (writeBatch, threads) => {
       await writeBatch([{ stream: 's', events: first, expected: 'no_stream' }]);
-      onFile("CREATE TRIGGER trouble BEFORE INSERT ON events WHEN NEW.position = 450 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+      change("CREATE TRIGGER trouble BEFORE INSERT ON events WHEN NEW.position = 450 BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
       await expect(writeBatch([{ stream: 's', events: second, expected: 299 }])).rejects.toThrow(/disk trouble/);
       expect(inspect((file) => file.prepare('SELECT max(position) FROM events').pluck().get())).toBe(300);
-      onFile('DROP TRIGGER trouble');
+      change('DROP TRIGGER trouble');
       // The same ids again: new, not a retry, and after revision 299, not 599.
       const [outcome] = await writeBatch([{ stream: 's', events: second, expected: 299 }]);
       expect(outcome).toEqual({ ok: true, value: { nextRevision: 599, positions: Array.from({ length: 300 }, (_, n) => 301 + n) } });
@@ -89,26 +92,21 @@ describe('large batches', () => {
       await threads.get().close();
       const [after] = await writeBatch([{ stream: 's', events: countedFrom(600, 300), expected: 599 }]);
       expect(after?.ok).toBe(true);
-    } finally {
-      await threads.close();
-      db.close();
-    }
+    });
   });
 
   it("are written on the store's own connection when the thread cannot start", async () => {
-    await open().close();
-    const db = openEventDatabase(path());
     // The thread opens its connection with fileMustExist: this one stops at once.
     const unstartable = new WriterThread(`${path()}.missing`, CONNECTION_PRAGMAS);
-    const writeBatch = createBatchWriter(db, prepareQueries(db), () => unstartable);
     try {
-      const [outcome] = await writeBatch([{ stream: 's', events: countedFrom(0, 300), expected: 'no_stream' }]);
-      expect(unstartable.running).toBe(false);
-      expect(outcome).toEqual({ ok: true, value: { nextRevision: 299, positions: Array.from({ length: 300 }, (_, n) => 1 + n) } });
-      expect(inspect((file) => file.prepare('SELECT count(*) FROM events').pluck().get())).toBe(300);
+      await withBatchWriter(async (writeBatch) => {
+        const [outcome] = await writeBatch([{ stream: 's', events: countedFrom(0, 300), expected: 'no_stream' }]);
+        expect(unstartable.running).toBe(false);
+        expect(outcome).toEqual({ ok: true, value: { nextRevision: 299, positions: Array.from({ length: 300 }, (_, n) => 1 + n) } });
+        expect(inspect((file) => file.prepare('SELECT count(*) FROM events').pluck().get())).toBe(300);
+      }, () => unstartable);
     } finally {
       await unstartable.close();
-      db.close();
     }
   });
 
