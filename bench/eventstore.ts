@@ -1,7 +1,7 @@
 // Suite `eventstore`: how fast the SQLite event store appends durably and reads back,
 // next to the disk's own fsync rate measured in the same run on the same filesystem.
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,17 +9,30 @@ import { z } from 'zod';
 import type { EventStore, NewEvent } from '../eventstore/port.js';
 import { EventSchemaRegistry } from '../eventstore/schemas.js';
 import { openSqliteEventStore } from '../eventstore/sqlite/index.js';
+import { appendingFsync, bareSqliteCommit, inPlaceFsync } from './eventstore-baselines.js';
 import type { Figure } from './run.js';
 
 const TIMED_SECONDS = 3;
+/**
+ * The sequential appends and their three baselines share this, a quarter each. With 4 s
+ * the appends' ratio to the fsync loop moved 89-98% between runs of the same code; with
+ * 8 s, 94-99%.
+ */
+const SEQUENTIAL_SECONDS = 8;
 const INTERLEAVE_SLICE_MS = 200;
+/** Steps after the WAL last grew before it counts as rewritten in place. */
+const WAL_SETTLED_STEPS = 200;
+/** A bound on the warm-up, far past SQLite's first checkpoint (~700 single-event appends). */
+const WARM_UP_MAX_STEPS = 20_000;
 const CONCURRENT_WRITERS = 32;
 const BATCH_SIZE = 1_000;
 const READ_LOG_EVENTS = 1_000_000;
 const READ_PAGE = 10_000;
 const POWER_LOSS = 'power loss (fsync per commit)';
-/** More single-event appends than half of the interleaved window holds even on a fast disk (~20k/s). */
-const SEQUENTIAL_EVENTS_AHEAD = 40_000;
+/** A sha-256 in hex, as the store keeps each event's hash and the previous one. */
+const HASH_TEXT = 'f'.repeat(64);
+/** More single-event appends than the warm-up and a quarter of the interleaved window take even on a fast disk (~20k/s). */
+const SEQUENTIAL_EVENTS_AHEAD = 50_000;
 
 const schemas = new EventSchemaRegistry({
   'InstanceStepCompleted.v1': z.object({ instanceId: z.string(), step: z.string(), host: z.string(), attempt: z.number().int() }),
@@ -50,11 +63,11 @@ function stepEvent(n: number): NewEvent {
  * ratio stays meaningful. Also each step's CPU time per operation, which depends far less
  * on what else the machine runs.
  */
-async function interleavedRates(...steps: [() => Promise<void> | void, () => Promise<void> | void]): Promise<{ rate: number; cpuMicros: number }[]> {
+async function interleavedRates(...steps: (() => Promise<void> | void)[]): Promise<{ rate: number; cpuMicros: number }[]> {
   const counts = steps.map(() => 0);
   const elapsed = steps.map(() => 0);
   const cpu = steps.map(() => 0);
-  const slices = (TIMED_SECONDS * 1000) / INTERLEAVE_SLICE_MS;
+  const slices = (SEQUENTIAL_SECONDS * 1000) / INTERLEAVE_SLICE_MS;
   for (let slice = 0; slice < slices; slice += 1) {
     for (const [index, step] of steps.entries()) {
       const started = performance.now();
@@ -72,16 +85,22 @@ async function interleavedRates(...steps: [() => Promise<void> | void, () => Pro
   return steps.map((_, index) => ({ rate: counts[index]! / (elapsed[index]! / 1000), cpuMicros: cpu[index]! / counts[index]! }));
 }
 
-function fsyncProbe(dir: string) {
-  const fd = openSync(join(dir, 'fsync-probe'), 'w');
-  const record = Buffer.alloc(128, 'x');
-  return {
-    step: () => {
-      writeSync(fd, record);
-      fsyncSync(fd);
-    },
-    close: () => closeSync(fd),
-  };
+/**
+ * Runs `step` until the WAL at `walPath` has not grown for WAL_SETTLED_STEPS steps (SQLite's
+ * first automatic checkpoint has restarted it, and commits now rewrite it in place), and
+ * returns the rate over the steps up to the last that grew it: the rate of a log just
+ * opened, since SQLite deletes the WAL when the last connection to the file closes.
+ */
+async function untilWalCycles(walPath: string, step: () => Promise<void> | void): Promise<{ rate: number; steps: number }> {
+  let [growingSteps, growingMs, elapsedMs, size] = [0, 0, 0, 0];
+  for (let index = 0; index < WARM_UP_MAX_STEPS && index - growingSteps < WAL_SETTLED_STEPS; index += 1) {
+    const started = performance.now();
+    await step();
+    elapsedMs += performance.now() - started;
+    const grown = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
+    if (grown > size) [size, growingSteps, growingMs] = [grown, index + 1, elapsedMs];
+  }
+  return { rate: growingSteps === 0 ? 0 : growingSteps / (growingMs / 1000), steps: growingSteps };
 }
 
 async function concurrentAppendRate(store: EventStore): Promise<number> {
@@ -150,30 +169,69 @@ export async function run(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-bench-events-'));
   const projectRoot = fileURLToPath(new URL('..', import.meta.url));
   const where = `${dir} (${statSync(dir).dev === statSync(projectRoot).dev ? 'same filesystem as the project' : 'NOT the project filesystem'})`;
-  const store = openSqliteEventStore({ path: join(dir, 'events.db'), schemas });
+  const path = join(dir, 'events.db');
+  const store = openSqliteEventStore({ path, schemas });
   try {
-    const probe = fsyncProbe(dir);
     // Built before the timed slices, like the batches below: the figure is the store's.
     const sequentialEvents = Array.from({ length: SEQUENTIAL_EVENTS_AHEAD }, (_, n) => stepEvent(n));
-    const [probed, appended] = await interleavedRates(probe.step, async () => {
+    const appendOne = async () => {
       await store.append('bench-sequential', [sequentialEvents.pop() ?? stepEvent(0)], { expected: 'any' });
-    }).finally(probe.close);
-    const [fsyncRate, sequential] = [probed!.rate, appended!.rate];
+    };
+    // About as many bytes as the store's row of the same event (its hash and the previous one included).
+    const bare = bareSqliteCommit(dir, JSON.stringify({ ...stepEvent(0), hash: HASH_TEXT, prevHash: HASH_TEXT }));
+    const loops = [appendingFsync(dir), inPlaceFsync(dir), bare];
+    const newLog = await untilWalCycles(`${path}-wal`, appendOne);
+    await untilWalCycles(bare.walPath, bare.step);
+    const [appendProbe, inPlaceProbe, bareCommit, appended] = await interleavedRates(...loops.map((loop) => loop.step), appendOne).finally(() => {
+      for (const loop of loops) loop.close();
+    });
     const concurrent = await concurrentAppendRate(store);
     const batched = await batchedAppendRate(store);
     const enveloped = await batchedAppendRate(store, oneEnvelope);
     await fillLog(store, READ_LOG_EVENTS);
     const read = await readAllRate(store);
-    const vsFsync = (value: number) => ({ baseline: fsyncRate, ratio: value / fsyncRate });
+    const vsFsync = (value: number) => ({ baseline: appendProbe!.rate, ratio: value / appendProbe!.rate });
+    const percentOf = (value: number, of: number) => `${Math.round((100 * value) / of)}%`;
+    const sequential = appended!.rate;
     return [
-      { name: 'raw fsync (128-byte write + fsync)', value: fsyncRate, unit: 'ops/s', durability: POWER_LOSS, note: `in ${where}; ${probed!.cpuMicros.toFixed(0)} µs CPU per op` },
+      {
+        name: 'raw fsync: 128-byte append + fsync',
+        value: appendProbe!.rate,
+        unit: 'ops/s',
+        durability: POWER_LOSS,
+        note: `the goal's baseline; the file grows, so each fsync also records its new size; in ${where}; ${appendProbe!.cpuMicros.toFixed(0)} µs CPU per op`,
+      },
+      {
+        name: 'raw fsync: 4 KiB overwrite in place + fsync',
+        value: inPlaceProbe!.rate,
+        unit: 'ops/s',
+        ...vsFsync(inPlaceProbe!.rate),
+        durability: POWER_LOSS,
+        note: `frames written round a file that has its blocks, as SQLite's WAL once a checkpoint restarted it: the fastest fsync loop here; ${inPlaceProbe!.cpuMicros.toFixed(0)} µs CPU per op`,
+      },
+      {
+        name: 'bare SQLite commit of one row',
+        value: bareCommit!.rate,
+        unit: 'commits/s',
+        ...vsFsync(bareCommit!.rate),
+        durability: POWER_LOSS,
+        note: `same pragmas, none of the store's work; ${percentOf(bareCommit!.rate, inPlaceProbe!.rate)} of in-place fsync; ${bareCommit!.cpuMicros.toFixed(0)} µs CPU per commit`,
+      },
       {
         name: 'sequential single-event appends',
         value: sequential,
         unit: 'appends/s',
         ...vsFsync(sequential),
         durability: POWER_LOSS,
-        note: `goal ≥ 90% of raw fsync; ${appended!.cpuMicros.toFixed(0)} µs CPU per append; events built before the timed slices`,
+        note: `goal ≥ 90% of raw fsync (128-byte append); ${percentOf(sequential, inPlaceProbe!.rate)} of in-place fsync, ${percentOf(sequential, bareCommit!.rate)} of a bare SQLite commit; ${appended!.cpuMicros.toFixed(0)} µs CPU per append; after the WAL's first checkpoint; events built before the timed slices`,
+      },
+      {
+        name: 'sequential appends, log just opened',
+        value: newLog.rate,
+        unit: 'appends/s',
+        ...vsFsync(newLog.rate),
+        durability: POWER_LOSS,
+        note: `the first ${newLog.steps} appends, while the new WAL grows to its checkpoint size (each commit extends the file); SQLite deletes the WAL when a file's last connection closes, so this recurs at each restart; measured before the interleaved slices`,
       },
       { name: `concurrent appends, ${CONCURRENT_WRITERS} writers`, value: concurrent, unit: 'appends/s', ...vsFsync(concurrent), durability: POWER_LOSS, note: 'group commit; goal ≥ 5,000/s' },
       {
