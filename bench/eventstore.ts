@@ -103,6 +103,24 @@ async function untilWalCycles(walPath: string, step: () => Promise<void> | void)
   return { rate: growingSteps === 0 ? 0 : growingSteps / (growingMs / 1000), steps: growingSteps };
 }
 
+/**
+ * Single durable appends after the log's WAL has cycled, interleaved with the three
+ * baselines (the bare SQLite commit warmed up alike), and the appends' rate on the log
+ * just opened. `walPath`: the store's WAL.
+ */
+async function sequentialRates(dir: string, walPath: string, appendOne: () => Promise<void>) {
+  // About as many bytes as the store's row of the same event (its hash and the previous one included).
+  const bare = bareSqliteCommit(dir, JSON.stringify({ ...stepEvent(0), hash: HASH_TEXT, prevHash: HASH_TEXT }));
+  const loops = [appendingFsync(dir), inPlaceFsync(dir), bare];
+  try {
+    const newLog = await untilWalCycles(walPath, appendOne);
+    await untilWalCycles(bare.walPath, bare.step);
+    return { newLog, rates: await interleavedRates(...loops.map((loop) => loop.step), appendOne) };
+  } finally {
+    for (const loop of loops) loop.close();
+  }
+}
+
 async function concurrentAppendRate(store: EventStore): Promise<number> {
   const deadline = performance.now() + TIMED_SECONDS * 1000;
   const started = performance.now();
@@ -177,14 +195,8 @@ export async function run(): Promise<Figure[]> {
     const appendOne = async () => {
       await store.append('bench-sequential', [sequentialEvents.pop() ?? stepEvent(0)], { expected: 'any' });
     };
-    // About as many bytes as the store's row of the same event (its hash and the previous one included).
-    const bare = bareSqliteCommit(dir, JSON.stringify({ ...stepEvent(0), hash: HASH_TEXT, prevHash: HASH_TEXT }));
-    const loops = [appendingFsync(dir), inPlaceFsync(dir), bare];
-    const newLog = await untilWalCycles(`${path}-wal`, appendOne);
-    await untilWalCycles(bare.walPath, bare.step);
-    const [appendProbe, inPlaceProbe, bareCommit, appended] = await interleavedRates(...loops.map((loop) => loop.step), appendOne).finally(() => {
-      for (const loop of loops) loop.close();
-    });
+    const { newLog, rates } = await sequentialRates(dir, `${path}-wal`, appendOne);
+    const [appendProbe, inPlaceProbe, bareCommit, appended] = rates;
     const concurrent = await concurrentAppendRate(store);
     const batched = await batchedAppendRate(store);
     const enveloped = await batchedAppendRate(store, oneEnvelope);
