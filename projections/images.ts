@@ -25,6 +25,7 @@ function prepareStatements(db: Database, t: Tables) {
     ),
     updateAttributes: run(`UPDATE ${t.images} SET ${setAttributes}, updated_at = @at WHERE id = @id`),
     setStatus: run(`UPDATE ${t.images} SET status = @status, updated_at = @at WHERE id = @id`),
+    setOwner: run(`UPDATE ${t.images} SET owner = @owner, updated_at = @at WHERE id = @id`),
     stage: run(`UPDATE ${t.images} SET staged_location = @location, staged_size = @size, updated_at = @at WHERE id = @id`),
     activate: run(
       `UPDATE ${t.images} SET status = 'active', location = @location, size = @size, virtual_size = @virtual_size, checksum = @checksum,
@@ -84,6 +85,8 @@ function applyImageEvent(statements: Statements, event: ImageEvent, at: string):
       writeProperties(statements, id, event.data.setProperties, event.data.removedProperties);
       return;
     }
+    case 'ImageOwnerChanged.v1':
+      return void statements.setOwner.run({ id, owner: event.data.owner, at });
     case 'ImageUploadStarted.v1':
       return void status('saving');
     case 'ImageStagingStarted.v1':

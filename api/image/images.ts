@@ -85,13 +85,14 @@ export const imageRoutes: FastifyPluginAsyncZod<ImageRouteOptions> = async (app,
       const dialect = patchDialectOf(request);
       const { image } = found;
       const plan = planPatch(
-        { attributes: writableAttributesOf(image), properties: image.properties },
+        { owner: image.owner, attributes: writableAttributesOf(image), properties: image.properties },
         parsePatch(request.body, dialect),
         dialect,
+        found.viewer.isAdmin,
       );
       assertMayPublish(request, plan.changes.attributes.visibility, found.target);
       assertMayChangeProperties(request, protections, plan.propertyActions);
-      await commands.update(image.id, plan.changes, requestMetadata(request.caller, request.id));
+      await commands.update(image.id, plan.changes, requestMetadata(request.caller, request.id), plan.owner);
       return view(request, reread(image.id));
     },
   );

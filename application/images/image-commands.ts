@@ -36,8 +36,9 @@ export class ImageCommands {
     return imageId;
   }
 
-  async update(imageId: string, changes: ImageChanges, metadata: EventMetadata): Promise<void> {
-    await this.run(imageId, { kind: 'update', changes }, metadata);
+  /** `owner`: the project the image moves to, if it does. */
+  async update(imageId: string, changes: ImageChanges, metadata: EventMetadata, owner?: string): Promise<void> {
+    await this.run(imageId, { kind: 'update', changes, owner }, metadata);
   }
 
   async setTags(imageId: string, tags: string[], metadata: EventMetadata): Promise<void> {

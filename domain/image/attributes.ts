@@ -73,6 +73,15 @@ export function checkAttribute<Key extends keyof WritableAttributes>(key: Key, v
   return (Array.isArray(checked) ? [...new Set(checked)] : checked) as WritableAttributes[Key];
 }
 
+/** A project id: an image's owner or member. */
+export const projectIdSchema = z.string().min(1).max(255);
+
+export function checkOwner(value: unknown): string {
+  const parsed = projectIdSchema.safeParse(value);
+  if (!parsed.success) throw new DomainError('invalid', "Invalid value for 'owner'.");
+  return parsed.data;
+}
+
 export function checkPropertyKey(key: string): void {
   if (key.length === 0 || key.length > IMAGE_LIMITS.keyLength) throw new DomainError('invalid', `Property name must be 1 to ${IMAGE_LIMITS.keyLength} characters: '${key.slice(0, 40)}'`);
 }

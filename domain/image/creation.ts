@@ -2,7 +2,7 @@
 // with Glance's defaults (visibility `shared`, not protected, no formats yet).
 import { z } from 'zod';
 import { DomainError } from '../decider.js';
-import { assertClientMayWrite, checkAttribute, checkPropertyKey, checkPropertyValue, isWritableAttribute } from './attributes.js';
+import { assertClientMayWrite, checkAttribute, checkOwner, checkPropertyKey, checkPropertyValue, isWritableAttribute } from './attributes.js';
 import type { WritableAttributes } from './attributes.js';
 import { IMAGE_LIMITS } from './vocabulary.js';
 
@@ -28,7 +28,6 @@ export const DEFAULT_ATTRIBUTES: Readonly<WritableAttributes> = {
 };
 
 const clientId = z.uuid();
-const owner = z.string().min(1).max(255);
 
 export function parseImageCreation(body: Readonly<Record<string, unknown>>): ImageCreation {
   const creation: ImageCreation = { attributes: { ...DEFAULT_ATTRIBUTES, tags: [] }, properties: {} };
@@ -38,9 +37,7 @@ export function parseImageCreation(body: Readonly<Record<string, unknown>>): Ima
       if (!parsed.success) throw new DomainError('invalid', `Invalid value for 'id': ${JSON.stringify(value)} is not a valid UUID.`);
       creation.id = parsed.data.toLowerCase();
     } else if (key === 'owner' && value !== null) {
-      const parsed = owner.safeParse(value);
-      if (!parsed.success) throw new DomainError('invalid', "Invalid value for 'owner'.");
-      creation.owner = parsed.data;
+      creation.owner = checkOwner(value);
     } else if (isWritableAttribute(key)) {
       Object.assign(creation.attributes, { [key]: checkAttribute(key, value) });
     } else {

@@ -2,11 +2,10 @@
 // it too, so a share and the image it shares change atomically. Times come from the
 // event metadata, never from here: the decider stays pure.
 import { z } from 'zod';
-import { writableAttributeSchemas as attributes } from './attributes.js';
+import { projectIdSchema as projectId, writableAttributeSchemas as attributes } from './attributes.js';
 import { IMPORT_METHODS, MEMBER_STATUSES } from './vocabulary.js';
 
 const imageId = z.uuid();
-const projectId = z.string().min(1).max(255);
 const properties = z.record(z.string(), z.string());
 
 /** Bytes the image store holds: `location` is the store's own file name, never user input. */
@@ -26,6 +25,8 @@ export const imageEventSchemas = {
     setProperties: properties,
     removedProperties: z.array(z.string()),
   }),
+  /** An admin moved the image to another project (a JSON-patch of `owner`). */
+  'ImageOwnerChanged.v1': z.object({ imageId, owner: projectId, previousOwner: projectId }),
   'ImageUploadStarted.v1': z.object({ imageId }),
   'ImageStagingStarted.v1': z.object({ imageId }),
   'ImageStaged.v1': z.object({ imageId, staged: storedData }),

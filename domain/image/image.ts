@@ -25,7 +25,8 @@ export type ImageChanges = Omit<ImageEventData<'ImageUpdated.v1'>, 'imageId'>;
 
 export type ImageCommand =
   | { kind: 'create'; imageId: string; owner: string; attributes: WritableAttributes; properties: Record<string, string> }
-  | { kind: 'update'; changes: ImageChanges }
+  /** `owner`: the project the image moves to, if it does (only an admin may ask: policy's concern). */
+  | { kind: 'update'; changes: ImageChanges; owner?: string }
   | { kind: 'startUpload' }
   | { kind: 'startStaging' }
   | { kind: 'recordStaged'; staged: StoredData }
@@ -55,7 +56,7 @@ function requireFormats(image: ImageRecord): void {
   }
 }
 
-function decideUpdate(image: ImageRecord, changes: ImageChanges): ImageEvent[] {
+function decideUpdate(image: ImageRecord, changes: ImageChanges, owner: string | undefined): ImageEvent[] {
   const changedFormat = FORMAT_KEYS.find((key) => key in changes.attributes && changes.attributes[key] !== image[key]);
   if (changedFormat && image.status !== 'queued' && image.status !== 'importing') {
     throw new DomainError('forbidden', `Attribute ${changedFormat} can be only replaced for a queued image.`);
@@ -64,7 +65,9 @@ function decideUpdate(image: ImageRecord, changes: ImageChanges): ImageEvent[] {
   for (const key of changes.removedProperties) keys.delete(key);
   if (keys.size > IMAGE_LIMITS.properties) throw new DomainError('too_large', `Maximum number of properties exceeded (${IMAGE_LIMITS.properties})`);
   const nothing = Object.keys(changes.attributes).length + Object.keys(changes.setProperties).length + changes.removedProperties.length === 0;
-  return nothing ? [] : [{ type: 'ImageUpdated.v1', data: { imageId: image.id, ...changes } }];
+  const events: ImageEvent[] = nothing ? [] : [{ type: 'ImageUpdated.v1', data: { imageId: image.id, ...changes } }];
+  if (owner !== undefined && owner !== image.owner) events.push({ type: 'ImageOwnerChanged.v1', data: { imageId: image.id, owner, previousOwner: image.owner } });
+  return events;
 }
 
 function decideOnData(image: ImageRecord, command: DataCommand): ImageEvent[] {
@@ -132,7 +135,7 @@ function decide(command: ImageCommand, state: ImageState): ImageEvent[] {
   const imageId = image.id;
   switch (command.kind) {
     case 'update':
-      return decideUpdate(image, command.changes);
+      return decideUpdate(image, command.changes, command.owner);
     case 'deactivate':
       if (image.status === 'deactivated') return [];
       if (image.status !== 'active') throw new DomainError('forbidden', `Not allowed to deactivate image in status '${image.status}'`);
@@ -165,6 +168,8 @@ function evolve(state: ImageState, event: ImageEvent): ImageState {
       for (const key of event.data.removedProperties) delete properties[key];
       return { ...state, ...event.data.attributes, properties };
     }
+    case 'ImageOwnerChanged.v1':
+      return { ...state, owner: event.data.owner };
     case 'ImageUploadStarted.v1':
       return { ...state, status: 'saving' };
     case 'ImageStagingStarted.v1':

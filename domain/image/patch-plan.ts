@@ -1,9 +1,9 @@
 // Applies JSON-patch operations to an image's writable attributes and extra properties,
 // in order, with Glance's rules for each (read-only keys 403, a missing property 409, …),
 // and says which extra properties the patch creates, updates or deletes, for property
-// protections to judge.
+// protections to judge. `owner` moves the image to another project, for an admin only.
 import { DomainError } from '../decider.js';
-import { assertClientMayWrite, checkAttribute, checkPropertyKey, checkPropertyValue, isWritableAttribute } from './attributes.js';
+import { assertClientMayWrite, checkAttribute, checkOwner, checkPropertyKey, checkPropertyValue, isWritableAttribute } from './attributes.js';
 import type { WritableAttributes } from './attributes.js';
 import type { ImageChanges } from './image.js';
 import type { PatchDialect, PatchOperation } from './json-patch.js';
@@ -12,10 +12,13 @@ export type PropertyAction = 'create' | 'update' | 'delete';
 
 export interface PatchPlan {
   changes: ImageChanges;
+  /** The project the image moves to, when the patch gives it another owner. */
+  owner?: string;
   propertyActions: Array<{ key: string; action: PropertyAction }>;
 }
 
 export interface PatchableImage {
+  owner: string;
   attributes: WritableAttributes;
   properties: Readonly<Record<string, string>>;
 }
@@ -39,10 +42,17 @@ function sameValue(left: unknown, right: unknown): boolean {
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
-export function planPatch(image: PatchableImage, operations: readonly PatchOperation[], dialect: PatchDialect): PatchPlan {
+/** `callerIsAdmin`: whether the caller may give the image another owner (as Glance: admins only). */
+export function planPatch(image: PatchableImage, operations: readonly PatchOperation[], dialect: PatchDialect, callerIsAdmin: boolean): PatchPlan {
   const attributes: Record<string, unknown> = { ...image.attributes };
   const properties: Record<string, string> = { ...image.properties };
+  let owner = image.owner;
   for (const operation of operations) {
+    if (operation.key === 'owner' && operation.op !== 'remove') {
+      if (!callerIsAdmin) throw new DomainError('forbidden', "Owner can't be updated by non admin.");
+      owner = checkOwner(operation.value);
+      continue;
+    }
     assertClientMayWrite(operation.key);
     if (!isWritableAttribute(operation.key)) {
       applyToProperty(properties, operation, dialect);
@@ -58,6 +68,7 @@ export function planPatch(image: PatchableImage, operations: readonly PatchOpera
   const removedProperties = Object.keys(image.properties).filter((key) => !Object.hasOwn(properties, key));
   return {
     changes: { attributes: changedAttributes, setProperties, removedProperties },
+    ...(owner === image.owner ? {} : { owner }),
     propertyActions: [
       ...Object.keys(setProperties).map((key) => ({ key, action: Object.hasOwn(image.properties, key) ? ('update' as const) : ('create' as const) })),
       ...removedProperties.map((key) => ({ key, action: 'delete' as const })),

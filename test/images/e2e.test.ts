@@ -116,6 +116,21 @@ describe('openstack image commands against strata up', { timeout: 240_000 }, () 
     expect((await openstackJson(other, ['image', 'show', own.id as string])).visibility).toBe('public');
   });
 
+  it('an admin moves an image to another project with --project; that project\'s member may not give it back', async () => {
+    const other = { ...admin, OS_USERNAME: 'e2e-other-user', OS_PASSWORD: 'other-secret', OS_PROJECT_NAME: 'e2e-other' };
+    const image = await openstackJson(admin, ['image', 'create', '--file', tiny, '--disk-format', 'raw', '--container-format', 'bare', '--private', 'e2e-moving']);
+    const id = image.id as string;
+    expect((await openstackJson<Row[]>(other, ['image', 'list'])).map((row) => row.ID)).not.toContain(id);
+    await ok(admin, ['image', 'set', '--project', 'e2e-other', id]);
+    const [otherProject, adminProject] = [await openstackJson(admin, ['project', 'show', 'e2e-other']), await openstackJson(admin, ['project', 'show', 'admin'])];
+    expect(await openstackJson(other, ['image', 'show', id])).toMatchObject({ owner: otherProject.id, visibility: 'private' });
+    expect((await openstackJson<Row[]>(other, ['image', 'list'])).map((row) => row.ID)).toContain(id);
+    const back = await openstack(other, ['image', 'set', '--project', adminProject.id as string, id]);
+    expect(back.exitCode).not.toBe(0);
+    expect(back.stderr).toMatch(/403.*Owner can't be updated by non admin/s);
+    expect((await openstackJson(other, ['image', 'show', id])).owner).toBe(otherProject.id);
+  });
+
   it('imports with web-download through the control worker of strata up', async () => {
     const source = createServer((_request, response) => response.end(readFileSync(qcow2)));
     await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));

@@ -43,6 +43,23 @@ describe('create, show, update, delete', () => {
     expect(v20.json()).toMatchObject({ protected: true });
   });
 
+  it('moves an image to another project when an admin patches its owner: the old project loses it, the new one may manage it', async () => {
+    const { id } = await createImage(h.alice, { name: 'moving', visibility: 'private' });
+    const refused = await patchImage(h.alice, id, [{ op: 'replace', path: '/owner', value: h.bob.projectId }]);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain("Owner can't be updated by non admin.");
+    const moved = await patchImage(h.admin, id, [{ op: 'replace', path: '/owner', value: h.bob.projectId }, { op: 'replace', path: '/name', value: 'moved' }]);
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({ owner: h.bob.projectId, name: 'moved' });
+    expect((await h.alice.call('GET', `/v2/images/${id}`)).statusCode).toBe(404);
+    expect((await h.bob.call('GET', `/v2/images/${id}`)).json()).toMatchObject({ owner: h.bob.projectId, name: 'moved' });
+    expect((await h.bob.call('GET', `/v2/images?owner=${h.bob.projectId}`)).json<{ images: Array<{ id: string }> }>().images.map((image) => image.id)).toContain(id);
+    expect((await patchImage(h.bob, id, [{ op: 'replace', path: '/name', value: 'bobs' }])).statusCode).toBe(200);
+    const recorded = (await h.api.context.events.readStream(`image-${id}`)).filter((event) => event.type === 'ImageOwnerChanged.v1');
+    expect(recorded.map((event) => event.data)).toEqual([{ imageId: id, owner: h.bob.projectId, previousOwner: h.alice.projectId }]);
+    expect(recorded[0]!.metadata.actor).toMatchObject({ projectId: h.admin.projectId, roles: expect.arrayContaining(['admin']) });
+  });
+
   it('refuses to delete a protected image, deletes it once unprotected, and frees its data', async () => {
     const { id } = await createImage(h.alice, { protected: true });
     expect((await uploadData(h.alice, id, Buffer.from('data'))).statusCode).toBe(204);

@@ -115,6 +115,18 @@ describe('image rules', () => {
     expect(outcome(given(reach.active).when({ kind: 'update', changes: { attributes: {}, setProperties: {}, removedProperties: [] } }))).toBe('nothing');
   });
 
+  it('moves the image to another owner with its other changes, in one decision; the same owner records nothing', () => {
+    const noChanges = { attributes: {}, setProperties: {}, removedProperties: [] };
+    const both = given(reach.active).when({ kind: 'update', changes: { ...noChanges, attributes: { name: 'moved' } }, owner: 'p2' });
+    expect(both.events).toEqual([
+      { type: 'ImageUpdated.v1', data: { imageId, attributes: { name: 'moved' }, setProperties: {}, removedProperties: [] } },
+      { type: 'ImageOwnerChanged.v1', data: { imageId, owner: 'p2', previousOwner: 'p1' } },
+    ]);
+    expect(fold(imageDecider, [...reach.active, ...both.events!])).toMatchObject({ owner: 'p2', name: 'moved', status: 'active' });
+    expect(outcome(given(reach.active).when({ kind: 'update', changes: noChanges, owner: 'p1' }))).toBe('nothing');
+    expect(outcome(given(reach.deleted).when({ kind: 'update', changes: noChanges, owner: 'p2' }))).toBe('not_found');
+  });
+
   it('caps the number of extra properties at 128', () => {
     const many = Object.fromEntries(Array.from({ length: 128 }, (_, n) => [`k${n}`, 'v']));
     expect(outcome(given(reach.queued).when({ kind: 'update', changes: { attributes: {}, setProperties: many, removedProperties: [] } }))).toBe('too_large');

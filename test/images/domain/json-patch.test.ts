@@ -46,8 +46,8 @@ describe('parsePatch', () => {
 });
 
 describe('planPatch', () => {
-  const image = { attributes: { ...DEFAULT_ATTRIBUTES, name: 'old', tags: ['a'] }, properties: { os_distro: 'cirros', keep: 'k' } };
-  const plan = (operations: unknown[], dialect: 'v2.1' | 'v2.0' = 'v2.1') => planPatch(image, parsePatch(operations, dialect), dialect);
+  const image = { owner: 'p1', attributes: { ...DEFAULT_ATTRIBUTES, name: 'old', tags: ['a'] }, properties: { os_distro: 'cirros', keep: 'k' } };
+  const plan = (operations: unknown[], dialect: 'v2.1' | 'v2.0' = 'v2.1', callerIsAdmin = false) => planPatch(image, parsePatch(operations, dialect), dialect, callerIsAdmin);
 
   it('sets base attributes and extra properties, reporting only real changes', () => {
     const result = plan([
@@ -104,6 +104,23 @@ describe('planPatch', () => {
     ['too many tags', [{ op: 'replace', path: '/tags', value: Array.from({ length: 129 }, (_, n) => `t${n}`) }], 'too_large'],
   ] as const)('refuses %s', (_label, operations, kind) => {
     expect(errorKind(() => plan([...operations]))).toBe(kind);
+  });
+
+  it('gives an admin\'s image another owner, by replace or add; the same owner is no change', () => {
+    expect(plan([{ op: 'replace', path: '/owner', value: 'p2' }, { op: 'replace', path: '/name', value: 'n' }], 'v2.1', true)).toMatchObject({ owner: 'p2', changes: { attributes: { name: 'n' } } });
+    expect(plan([{ add: '/owner', value: 'p2' }], 'v2.0', true).owner).toBe('p2');
+    expect(plan([{ op: 'replace', path: '/owner', value: 'p1' }], 'v2.1', true).owner).toBeUndefined();
+  });
+
+  it.each([
+    ['by a caller who is not an admin', [{ op: 'replace', path: '/owner', value: 'p2' }], false, 'forbidden'],
+    ['to nothing', [{ op: 'replace', path: '/owner', value: '' }], true, 'invalid'],
+    ['to null', [{ op: 'replace', path: '/owner', value: null }], true, 'invalid'],
+    ['to a number', [{ op: 'replace', path: '/owner', value: 7 }], true, 'invalid'],
+    ['to over 255 characters', [{ op: 'replace', path: '/owner', value: 'p'.repeat(256) }], true, 'invalid'],
+    ['by removing it', [{ op: 'remove', path: '/owner' }], true, 'forbidden'],
+  ] as const)('refuses a change of owner %s', (_label, operations, callerIsAdmin, kind) => {
+    expect(errorKind(() => plan([...operations], 'v2.1', callerIsAdmin))).toBe(kind);
   });
 
   it('accepts a unicode name of 255 characters', () => {
