@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONNECTION_PRAGMAS } from '../eventstore/sqlite/database.js';
 
 /** One durable write each: `step` is timed, `close` is not. */
 export interface DurableLoop {
@@ -55,15 +56,15 @@ export function inPlaceFsync(dir: string): DurableLoop {
 }
 
 /**
- * One INSERT of `text` per IMMEDIATE transaction into a table keyed by position, in WAL
- * mode with synchronous=FULL, as the store commits a single-event append: no validation,
- * hash chain, id or stream bookkeeping, promise or event-loop turn.
+ * One INSERT of `text` per IMMEDIATE transaction into a table keyed by position, with the
+ * store's connection settings (WAL, synchronous=FULL), as the store commits a
+ * single-event append: no validation, hash chain, id or stream bookkeeping, promise or
+ * event-loop turn.
  */
 export function bareSqliteCommit(dir: string, text: string): DurableLoop & { walPath: string } {
   const path = join(dir, 'bare.db');
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  for (const pragma of [...CONNECTION_PRAGMAS, 'journal_mode = WAL']) db.pragma(pragma);
   db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, event TEXT NOT NULL) STRICT');
   const [begin, insert, commit] = [db.prepare('BEGIN IMMEDIATE'), db.prepare('INSERT INTO events (event) VALUES (?)'), db.prepare('COMMIT')];
   return {

@@ -4,6 +4,8 @@
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+const DEFAULT_MAX_BATCH_SIZE = 1000;
+
 interface Waiting<Request, Result> {
   request: Request;
   resolve: (result: Result) => void;
@@ -23,8 +25,12 @@ export class GroupCommitQueue<Request, Result> {
      * promise of them. Throws (or rejects) if the whole batch failed.
      */
     private readonly writeBatch: (requests: Request[]) => Outcome<Result>[] | Promise<Outcome<Result>[]>,
-    /** Upper bound on one transaction, so one flush cannot hold the write lock for long. */
-    private readonly maxBatchSize = 1000,
+    private readonly options: {
+      /** Upper bound on one transaction, so one flush cannot hold the write lock for long. */
+      maxBatchSize?: number;
+      /** Told each batch's outcomes once it is written, before its requests are answered. */
+      onWritten?: (outcomes: readonly Outcome<Result>[]) => void;
+    } = {},
   ) {}
 
   submit(request: Request): Promise<Result> {
@@ -50,7 +56,7 @@ export class GroupCommitQueue<Request, Result> {
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.waiting.splice(0, this.maxBatchSize);
+    const batch = this.waiting.splice(0, this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE);
     let outcomes: Outcome<Result>[] | Promise<Outcome<Result>[]>;
     try {
       outcomes = this.writeBatch(batch.map((entry) => entry.request));
@@ -71,6 +77,7 @@ export class GroupCommitQueue<Request, Result> {
 
   private settle(batch: Waiting<Request, Result>[], outcomes: Outcome<Result>[]): void {
     this.writing = false;
+    this.options.onWritten?.(outcomes);
     batch.forEach((entry, index) => {
       const outcome = outcomes[index] ?? { ok: false, error: new Error('group commit returned no outcome') };
       if (outcome.ok) entry.resolve(outcome.value);

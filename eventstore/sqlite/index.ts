@@ -11,7 +11,6 @@ import { CONNECTION_PRAGMAS, openEventDatabase } from './database.js';
 import { watchExternalAppends } from './external-appends.js';
 import type { ExternalAppendWatch } from './external-appends.js';
 import { GroupCommitQueue } from './group-commit.js';
-import type { Outcome } from './group-commit.js';
 import { prepareQueries } from './queries.js';
 import { lazyWriterThread } from './writer-thread.js';
 
@@ -26,13 +25,10 @@ export function openSqliteEventStore({ path, schemas }: SqliteEventStoreOptions)
   const changes = new ChangeSignal();
   const thread = lazyWriterThread(db.name, CONNECTION_PRAGMAS);
   const writeBatch = createBatchWriter(db, queries, thread.get);
-  const notifyIfWritten = (outcomes: Outcome<AppendResult>[]) => {
-    if (outcomes.some((outcome) => outcome.ok)) changes.notify();
-    return outcomes;
-  };
-  const commits = new GroupCommitQueue<AppendRequest, AppendResult>((requests) => {
-    const outcomes = writeBatch(requests);
-    return Array.isArray(outcomes) ? notifyIfWritten(outcomes) : outcomes.then(notifyIfWritten);
+  const commits = new GroupCommitQueue<AppendRequest, AppendResult>(writeBatch, {
+    onWritten: (outcomes) => {
+      if (outcomes.some((outcome) => outcome.ok)) changes.notify();
+    },
   });
 
   const subscriptions = new Set<Subscription>();

@@ -37,7 +37,7 @@ describe('GroupCommitQueue', () => {
 
   it('splits a large burst into batches of at most the maximum size', async () => {
     const batches: number[][] = [];
-    const queue = new GroupCommitQueue(recordingWriter(batches), 4);
+    const queue = new GroupCommitQueue(recordingWriter(batches), { maxBatchSize: 4 });
     await Promise.all(Array.from({ length: 10 }, (_, n) => queue.submit(n)));
     expect(batches.map((batch) => batch.length)).toEqual([4, 4, 2]);
     expect(batches.flat()).toEqual(Array.from({ length: 10 }, (_, n) => n));
@@ -45,7 +45,7 @@ describe('GroupCommitQueue', () => {
 
   it('reports idle once everything submitted has its outcome', async () => {
     const batches: number[][] = [];
-    const queue = new GroupCommitQueue(recordingWriter(batches), 2);
+    const queue = new GroupCommitQueue(recordingWriter(batches), { maxBatchSize: 2 });
     const pending = [1, 2, 3].map((n) => queue.submit(n));
     await queue.idle();
     expect(batches.flat()).toEqual([1, 2, 3]);
